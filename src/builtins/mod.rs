@@ -1,0 +1,151 @@
+//! The built-in functions: one registration table over the per-type files, looked up by
+//! lower-case name, with one place for arity and receiver checks so errors read alike.
+//!
+//! Every built-in is callable as a method (`x.trim()`) and as a function (`trim(x)`): in
+//! both forms `args[0]` is the receiver and the rest are the arguments.
+
+mod args;
+mod list;
+mod map;
+mod misc;
+mod number;
+mod text;
+mod time;
+
+pub use args::*;
+pub use misc::{convert_elem, zoho_local};
+
+use crate::error::{Error, Result};
+use crate::value::{Items, Value};
+use std::collections::HashMap;
+
+/// A built-in's Rust function: `args[0]` is the receiver.
+pub type Func = fn(&[Value]) -> Result<Value>;
+
+/// Which receivers a built-in accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recv {
+    /// Any value, null included.
+    Any,
+    Text,
+    /// Number or Decimal.
+    Num,
+    /// A list (or an undecided empty `{}`).
+    List,
+    /// A map (or an undecided empty `{}`).
+    Map,
+    /// Date or DateTime.
+    Time,
+}
+
+impl Recv {
+    fn accepts(self, v: &Value) -> bool {
+        match (self, v) {
+            (Recv::Any, _) => true,
+            (Recv::Text, Value::Text(_)) => true,
+            (Recv::Num, Value::Int(_) | Value::Dec(_)) => true,
+            (Recv::Time, Value::Date(_) | Value::DateTime(_)) => true,
+            (Recv::List, Value::Coll(c)) => c.is_list() || c.is_undecided(),
+            (Recv::Map, Value::Coll(c)) => matches!(c.borrow().items, Items::Map(_)),
+            _ => false,
+        }
+    }
+}
+
+/// One table entry. `min`/`max` count the arguments after the receiver.
+pub struct Builtin {
+    pub name: &'static str,
+    pub recv: Recv,
+    pub min: usize,
+    pub max: usize,
+    pub func: Func,
+}
+
+/// Shorthand for table rows: `b("trim", Recv::Text, 0, 0, trim)`.
+pub const fn b(name: &'static str, recv: Recv, min: usize, max: usize, func: Func) -> Builtin {
+    Builtin { name, recv, min, max, func }
+}
+
+type Table = HashMap<String, Vec<&'static Builtin>>;
+
+fn table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Table = HashMap::new();
+        // Order matters where a name has several receivers: the first that accepts wins.
+        for group in [text::BUILTINS, number::BUILTINS, list::BUILTINS, map::BUILTINS, time::BUILTINS, misc::BUILTINS] {
+            for entry in group {
+                t.entry(entry.name.to_ascii_lowercase()).or_default().push(entry);
+            }
+        }
+        t
+    })
+}
+
+/// The entries of a built-in name (case-insensitive), if it is one.
+pub fn lookup(name: &str) -> Option<&'static [&'static Builtin]> {
+    let mut buf = [0u8; 48];
+    match lower(name, &mut buf) {
+        Some(key) => table().get(key),
+        None => table().get(&name.to_ascii_lowercase()),
+    }
+    .map(|v| v.as_slice())
+}
+
+/// Lower-case short names into a stack buffer (no allocation on the hot path).
+fn lower<'b>(name: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+    if name.len() > buf.len() || !name.is_ascii() {
+        return None;
+    }
+    let b = &mut buf[..name.len()];
+    b.copy_from_slice(name.as_bytes());
+    b.make_ascii_lowercase();
+    std::str::from_utf8(b).ok()
+}
+
+/// True when `name` is any built-in (for "unknown function" decisions and `dg check`).
+pub fn is_builtin(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+/// Every built-in name, lower-case (completion, "did you mean").
+pub fn names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = table().values().map(|e| e[0].name).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Call built-in `name` with `args[0]` as receiver. `None` when no built-in has that name.
+pub fn call(name: &str, args: &[Value]) -> Option<Result<Value>> {
+    let entries = lookup(name)?;
+    Some(dispatch(name, entries, args))
+}
+
+/// Call resolved entries (the evaluator may cache `lookup`'s answer).
+pub fn dispatch(name: &str, entries: &[&'static Builtin], args: &[Value]) -> Result<Value> {
+    let n = args.len().saturating_sub(1);
+    // Zoho reports a wrong argument count before it looks at the receiver's type.
+    if args.is_empty() || !entries.iter().any(|e| (e.min..=e.max).contains(&n)) {
+        return Err(arity_error(name));
+    }
+    let recv = &args[0];
+    let mut type_ok = false;
+    for e in entries {
+        if e.recv.accepts(recv) {
+            type_ok = true;
+            if (e.min..=e.max).contains(&n) {
+                return (e.func)(args);
+            }
+        }
+    }
+    if type_ok {
+        return Err(arity_error(name));
+    }
+    Err(match recv {
+        Value::Null => Error::runtime(format!("Cannot call '{name}' on a null value")),
+        other => Error::runtime(format!(
+            "The function '{name}' cannot be used on a value of type {}",
+            other.type_name()
+        )),
+    })
+}

@@ -1,0 +1,5 @@
+//! Date and DateTime built-ins (`addDay`, `toString(pattern)`, `daysBetween`, ...).
+
+use super::Builtin;
+
+pub const BUILTINS: &[Builtin] = &[];

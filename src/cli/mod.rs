@@ -1,0 +1,248 @@
+//! The command line (`dg run`, `dg check`): argument parsing and wiring, no language logic.
+
+use crate::error::Error;
+use crate::eval::{Interp, Limits};
+use crate::host::{Host, StdHost};
+use crate::syntax::{self, SourceFile};
+use crate::value::{from_json, Value};
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+#[derive(Parser, Debug)]
+#[command(name = "dg", version, about = "Run, check and test Zoho Deluge scripts locally")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a Deluge script
+    Run(RunArgs),
+    /// Check scripts without running them
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The .dg file to run
+    file: PathBuf,
+    /// Bind an input: NAME=VALUE (JSON values become maps and lists) or NAME=@file.json
+    #[arg(long = "arg", value_name = "NAME=VALUE")]
+    args: Vec<String>,
+    /// The function to call when the file defines functions (default: the first)
+    #[arg(long, value_name = "NAME")]
+    function: Option<String>,
+    /// Serve Zoho APIs from the built-in offline sandbox
+    #[arg(long)]
+    sandbox: bool,
+    /// The connections file
+    #[arg(long, value_name = "PATH")]
+    connections: Option<PathBuf>,
+    /// Stop with an error once more than N statements have run
+    #[arg(long = "statement-limit", value_name = "N")]
+    statement_limit: Option<u64>,
+    /// Stop with an error after this many seconds of wall-clock time
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// Print each HTTP request and connection used on stderr
+    #[arg(long)]
+    trace: bool,
+    /// Print the parsed script with every expression parenthesised, and do not run it
+    #[arg(long = "dump-ast")]
+    dump_ast: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// The .dg files to check
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Only parse
+    #[arg(long)]
+    syntax: bool,
+    /// The connections file
+    #[arg(long, value_name = "PATH")]
+    connections: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+}
+
+/// Entry point of the binary: returns the exit code.
+pub fn main(argv: Vec<OsString>) -> i32 {
+    let mut host = StdHost::new();
+    let mut err = String::new();
+    let code = execute(argv, &mut host, &mut err);
+    host.flush();
+    if !err.is_empty() {
+        let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let text = if colour { colourise(&err) } else { err };
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+    code
+}
+
+fn colourise(err: &str) -> String {
+    err.lines()
+        .map(|l| match l.strip_prefix("error:") {
+            Some(rest) => format!("\x1b[1;31merror\x1b[0m\x1b[1m:{rest}\x1b[0m\n"),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// Run a command line against a host; stderr text goes to `err`. Used by the binary and
+/// by the golden tests.
+pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i32 {
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            if code == 0 {
+                // --help and --version print to stdout
+                host.info(e.render().to_string().trim_end());
+            } else {
+                err.push_str(&e.render().to_string());
+            }
+            return if code == 0 { 0 } else { 2 };
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run(&args, host, err),
+        Command::Check(args) => check(&args, host, err),
+    }
+}
+
+fn read_source(path: &PathBuf) -> Result<SourceFile, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::usage(format!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+/// `--arg NAME=VALUE`: JSON when it parses, else text; `@file` reads the value from a file.
+fn parse_input(spec: &str) -> Result<(String, Value), Error> {
+    let (name, raw) = spec
+        .split_once('=')
+        .ok_or_else(|| Error::usage(format!("--arg expects NAME=VALUE, got '{spec}'")))?;
+    let raw = match raw.strip_prefix('@') {
+        Some(file) => std::fs::read_to_string(file).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?,
+        None => raw.to_string(),
+    };
+    let value = from_json(raw.trim()).unwrap_or_else(|_| Value::from_string(raw));
+    Ok((name.trim().to_string(), value))
+}
+
+fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
+    let src = match read_source(&args.file) {
+        Ok(s) => Rc::new(s),
+        Err(e) => {
+            err.push_str(&e.render(None));
+            return e.exit_code();
+        }
+    };
+    let fail = |e: Error, err: &mut String| {
+        err.push_str(&e.render(Some(&src)));
+        e.exit_code()
+    };
+    let mut inputs = Vec::new();
+    for spec in &args.args {
+        match parse_input(spec) {
+            Ok(i) => inputs.push(i),
+            Err(e) => return fail(e, err),
+        }
+    }
+    if let Some(t) = args.timeout {
+        if !(t > 0.0 && t.is_finite()) {
+            return fail(Error::usage("--timeout needs a positive number of seconds"), err);
+        }
+    }
+    let script = match syntax::parse(&src) {
+        Ok(s) => s,
+        Err(e) => return fail(e, err),
+    };
+    if args.dump_ast {
+        host.info(syntax::print::script(&script).trim_end());
+        return 0;
+    }
+    let limits = Limits {
+        statements: args.statement_limit,
+        timeout: args.timeout.map(std::time::Duration::from_secs_f64),
+    };
+    let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
+    let mut interp = Interp::new(host, src.clone(), limits);
+    for (name, v) in system {
+        interp.set_system_value(&name["zoho.".len()..], v);
+    }
+    interp.define(&script);
+    let result = if script.functions.is_empty() {
+        if args.function.is_some() {
+            Err(Error::usage("--function needs a file that defines functions"))
+        } else {
+            interp.run_body(&script.main, &inputs).map(|_| ())
+        }
+    } else {
+        let f = match &args.function {
+            Some(name) => interp.function(name),
+            None => script.functions.first().map(|f| Rc::new(f.clone())),
+        };
+        match f {
+            None => Err(Error::usage(format!(
+                "no function named '{}' in {}",
+                args.function.as_deref().unwrap_or(""),
+                src.name()
+            ))),
+            Some(f) => interp.call_named(&f, &inputs).map(|v| {
+                if !f.return_type.eq_ignore_ascii_case("void") {
+                    interp.print_value(&v);
+                }
+            }),
+        }
+    };
+    interp.limit_note();
+    interp.flush();
+    match result {
+        Ok(()) => 0,
+        Err(e) => fail(e, err),
+    }
+}
+
+fn check(args: &CheckArgs, host: &mut dyn Host, err: &mut String) -> i32 {
+    let _ = (&args.connections, args.syntax);
+    let mut code = 0;
+    let mut findings = Vec::new();
+    for path in &args.files {
+        let result = read_source(path).and_then(|src| syntax::parse(&src).map(|_| ()).map_err(|e| (e, src)).map_err(|(e, src)| {
+            let (line, col) = e.span().map(|s| src.line_col(s.start as usize)).unwrap_or((1, 1));
+            findings.push((src.name().to_string(), line, col, e.message().to_string()));
+            e
+        }));
+        if let Err(e) = result {
+            code = code.max(e.exit_code());
+            if e.kind() == crate::error::ErrorKind::Usage {
+                err.push_str(&e.render(None));
+            }
+        }
+    }
+    if args.format == "json" {
+        let items: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|(f, l, c, m)| serde_json::json!({"file": f, "line": l, "column": c, "severity": "error", "message": m}))
+            .collect();
+        host.info(&serde_json::json!({"findings": items, "errors": items.len(), "warnings": 0}).to_string());
+    } else {
+        for (f, l, c, m) in &findings {
+            host.info(&format!("{f}:{l}:{c}: error: {m}"));
+        }
+    }
+    code
+}

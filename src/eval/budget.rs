@@ -1,0 +1,91 @@
+//! The statement budget: counts executed statements, enforces `--statement-limit` and
+//! `--timeout`, and remembers whether a run passed Zoho's own limits.
+
+use super::Limits;
+use crate::error::{Error, Result};
+use std::time::{Duration, Instant};
+
+/// Zoho Creator's statement limit per action.
+const CREATOR_LIMIT: u64 = 5_000;
+/// Zoho CRM's statement limit per function run.
+const CRM_LIMIT: u64 = 200_000;
+/// The clock is read once per this many statements.
+const CLOCK_EVERY: u64 = 1024;
+
+pub struct Budget {
+    count: u64,
+    limit: u64,
+    deadline: Option<(Instant, Duration)>,
+    next_clock: u64,
+}
+
+impl Budget {
+    pub fn new(limits: Limits) -> Budget {
+        Budget {
+            count: 0,
+            limit: limits.statements.unwrap_or(u64::MAX),
+            deadline: limits.timeout.map(|d| (Instant::now() + d, d)),
+            next_clock: CLOCK_EVERY,
+        }
+    }
+
+    /// Count one statement.
+    #[inline]
+    pub fn tick(&mut self) -> Result<()> {
+        self.count += 1;
+        if self.count > self.limit {
+            return Err(Error::limit(format!(
+                "Execution limit exceeded: more than {} statements",
+                self.limit
+            )));
+        }
+        if self.count >= self.next_clock {
+            self.next_clock = self.count + CLOCK_EVERY;
+            self.check_clock()?;
+        }
+        Ok(())
+    }
+
+    /// Check the wall clock now (also used around slow operations).
+    pub fn check_clock(&self) -> Result<()> {
+        if let Some((at, total)) = self.deadline {
+            if Instant::now() >= at {
+                return Err(Error::limit(format!(
+                    "Execution time limit exceeded: the script ran for more than {} seconds",
+                    fmt_secs(total)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// One line for stderr when the run passed Zoho's limits.
+    pub fn zoho_note(&self) -> Option<String> {
+        if self.count > CRM_LIMIT {
+            Some(format!(
+                "note: this run executed {} statements, more than Zoho CRM allows ({CRM_LIMIT}); it would fail in Zoho",
+                self.count
+            ))
+        } else if self.count > CREATOR_LIMIT {
+            Some(format!(
+                "note: this run executed {} statements, more than Zoho Creator allows ({CREATOR_LIMIT})",
+                self.count
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+fn fmt_secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{}", s as u64)
+    } else {
+        format!("{s}")
+    }
+}

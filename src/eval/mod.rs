@@ -1,0 +1,156 @@
+//! The interpreter: a tree walk over the slot-resolved AST, with the statement budget,
+//! the call-depth limit and the wall-clock deadline.
+
+mod budget;
+mod call;
+mod expr;
+mod stmt;
+
+pub use budget::Budget;
+
+use crate::error::{Error, Result};
+use crate::host::Host;
+use crate::syntax::ast::{Body, Function, Script, Span};
+use crate::syntax::SourceFile;
+use crate::value::{new_map, Key, Value};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Function calls nest at most this deep (Zoho).
+pub const MAX_CALL_DEPTH: usize = 75;
+
+/// How a run is limited.
+#[derive(Clone, Debug, Default)]
+pub struct Limits {
+    /// `--statement-limit N`
+    pub statements: Option<u64>,
+    /// `--timeout SECONDS`
+    pub timeout: Option<std::time::Duration>,
+}
+
+/// A variable frame: one slot per name of the body; `None` = never assigned.
+pub(crate) type Frame = Vec<Option<Value>>;
+
+/// Control flow out of a statement.
+pub(crate) enum Flow {
+    Next,
+    Break,
+    Continue,
+    Return(Value),
+}
+
+/// Runs one script's functions against a host.
+pub struct Interp<'h> {
+    host: &'h mut dyn Host,
+    source: Rc<SourceFile>,
+    functions: HashMap<String, Rc<Function>>,
+    pub budget: Budget,
+    depth: usize,
+    /// Reused buffer for `info` text.
+    line: String,
+    /// Reused argument stack for built-in calls (no allocation per call).
+    stack: Vec<Value>,
+    /// `zoho.*` values given on the command line (`--arg zoho.loginuserid=...`).
+    system: Vec<(String, Value)>,
+}
+
+impl<'h> Interp<'h> {
+    pub fn new(host: &'h mut dyn Host, source: Rc<SourceFile>, limits: Limits) -> Interp<'h> {
+        Interp {
+            host,
+            source,
+            functions: HashMap::new(),
+            budget: Budget::new(limits),
+            depth: 0,
+            line: String::new(),
+            stack: Vec::with_capacity(64),
+            system: Vec::new(),
+        }
+    }
+
+    /// Make the script's function definitions callable by name.
+    pub fn define(&mut self, script: &Script) {
+        for f in &script.functions {
+            self.functions.insert(f.name.to_ascii_lowercase(), Rc::new(f.clone()));
+        }
+    }
+
+    /// Set a `zoho.NAME` value (`loginuserid`, `adminuserid`, ...).
+    pub fn set_system_value(&mut self, name: &str, v: Value) {
+        self.system.push((name.to_ascii_lowercase(), v));
+    }
+
+    /// Print a value as `info` would (a function's return value).
+    pub fn print_value(&mut self, v: &Value) {
+        let text = v.to_text();
+        self.host.info(&text);
+    }
+
+    pub fn source(&self) -> &SourceFile {
+        &self.source
+    }
+
+    /// Run a body of statements; `inputs` bind variables by name before it starts.
+    pub fn run_body(&mut self, body: &Body, inputs: &[(String, Value)]) -> Result<Option<Value>> {
+        let mut frame: Frame = vec![None; body.slots.len()];
+        for (name, v) in inputs {
+            if let Some(i) = body.slots.iter().position(|s| &**s == name) {
+                frame[i] = Some(v.clone());
+            }
+        }
+        self.run_in_frame(body, &mut frame)
+    }
+
+    /// Run a body in an existing frame (the REPL keeps one across entries).
+    pub fn run_in_frame(&mut self, body: &Body, frame: &mut Frame) -> Result<Option<Value>> {
+        if frame.len() < body.slots.len() {
+            frame.resize(body.slots.len(), None);
+        }
+        match self.block(&body.stmts, frame)? {
+            Flow::Return(v) => Ok(Some(v)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Find a defined function by name (with or without its namespace).
+    pub fn function(&self, name: &str) -> Option<Rc<Function>> {
+        let short = name.rsplit('.').next().unwrap_or(name);
+        self.functions.get(&short.to_ascii_lowercase()).cloned()
+    }
+
+    /// Call a defined function with named inputs (`--arg NAME=VALUE` binds parameters).
+    pub fn call_named(&mut self, f: &Function, inputs: &[(String, Value)]) -> Result<Value> {
+        let args: Vec<Value> = f
+            .params
+            .iter()
+            .map(|p| {
+                inputs.iter().find(|(n, _)| *n == *p.var.name).map(|(_, v)| v.clone()).unwrap_or(Value::Null)
+            })
+            .collect();
+        self.call_function(f, args, f.span)
+    }
+
+    /// A note on stderr when the run passed Zoho's statement limits (section 8).
+    pub fn limit_note(&mut self) {
+        if let Some(note) = self.budget.zoho_note() {
+            self.host.note(&note);
+        }
+    }
+
+    pub fn flush(&mut self) {
+        self.host.flush();
+    }
+
+    fn line_of(&self, span: Span) -> i64 {
+        self.source.line_of(span.start as usize) as i64
+    }
+
+    /// The map a `catch (e)` variable holds.
+    fn error_value(&self, err: &Error) -> Value {
+        let mut m = new_map(2);
+        let line = err.span().map(|s| self.line_of(s)).unwrap_or(0);
+        m.insert(Key::text("lineNo"), Value::Int(line));
+        m.insert(Key::text("message"), Value::text(err.message()));
+        Value::map(m)
+    }
+}

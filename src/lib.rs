@@ -1,0 +1,19 @@
+//! dg: a fast, local implementation of Zoho's Deluge scripting language.
+//!
+//! Engine flow: `syntax::parse` turns a `SourceFile` into a slot-resolved `Script`;
+//! `Interp` walks it, calling `builtins` and asking its `Host` for output, the clock and the
+//! network; `value` holds Deluge's types and its printing and operator rules.
+
+mod builtins;
+pub mod cli;
+mod error;
+mod eval;
+mod host;
+mod syntax;
+mod value;
+
+pub use error::{Error, ErrorKind, Result};
+pub use eval::{Interp, Limits};
+pub use host::{CaptureHost, Host, HttpRequest, StdHost};
+pub use syntax::{is_incomplete, parse, parse_with_scope, print, Scope, Script, SourceFile};
+pub use value::{from_json, Value};

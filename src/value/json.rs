@@ -1,0 +1,83 @@
+//! JSON text to Deluge values, straight from serde_json's parser (no intermediate tree):
+//! objects become maps in key order, arrays lists, integers Numbers, others Decimals.
+
+use super::{new_map, Key, Value};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Why a text is not JSON (serde_json's message, with line and column).
+#[derive(Debug)]
+pub struct JsonError(pub String);
+
+/// Parse JSON text into a value.
+pub fn from_json(text: &str) -> Result<Value, JsonError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    // Deep documents fail cleanly: serde_json's recursion limit (128) stays on.
+    let v = Wrapped::deserialize(&mut de).map_err(|e| JsonError(e.to_string()))?;
+    de.end().map_err(|e| JsonError(e.to_string()))?;
+    Ok(v.0)
+}
+
+struct Wrapped(Value);
+
+impl<'de> Deserialize<'de> for Wrapped {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Wrapped, D::Error> {
+        d.deserialize_any(ValueVisitor).map(Wrapped)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Int(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(i64::try_from(n).map(Value::Int).unwrap_or(Value::Dec(n as f64)))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::Dec(n))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::text(s))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        Ok(Value::from_string(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Wrapped(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::list(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut m = new_map(access.size_hint().unwrap_or(0));
+        while let Some(k) = access.next_key::<KeyText>()? {
+            let Wrapped(v) = access.next_value()?;
+            m.insert(Key::new(Value::from_string(k.0)), v);
+        }
+        Ok(Value::map(m))
+    }
+}
+
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KeyText, D::Error> {
+        String::deserialize(d).map(KeyText)
+    }
+}

@@ -1,0 +1,317 @@
+//! Deluge values: the `Value` enum and its payload types (text, collections, files).
+//!
+//! Lists and maps are shared by reference (`b = a; b.add(1)` changes `a`), as on Zoho's JVM:
+//! both live in one `Coll`, an `Rc<RefCell<..>>`, because `{}` and `Collection()` start out
+//! undecided and become a list or a map with their first `add` or `put`, for every holder.
+
+mod display;
+mod json;
+pub mod number;
+mod ops;
+pub mod time;
+
+pub use display::{write_json, write_text};
+pub use json::from_json;
+pub use ops::{arith, compare, contains_value, equals, type_error, ArithOp};
+
+use indexmap::IndexMap;
+use jiff::civil::{Date, DateTime};
+use std::cell::{Ref, RefCell, RefMut};
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::rc::Rc;
+
+/// The insertion-ordered map type of Deluge maps.
+pub type Map = IndexMap<Key, Value, foldhash::fast::FixedState>;
+
+pub fn new_map(capacity: usize) -> Map {
+    Map::with_capacity_and_hasher(capacity, foldhash::fast::FixedState::default())
+}
+
+/// A Deluge value. 24 bytes (pinned by a test): small scalars inline, text and collections
+/// behind one reference-counted pointer, so copying a value never copies its contents.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Dec(f64),
+    Text(Text),
+    Date(Date),
+    DateTime(DateTime),
+    Coll(Coll),
+    File(Rc<FileData>),
+}
+
+impl Value {
+    pub fn text(s: &str) -> Value {
+        Value::Text(Text::from(s))
+    }
+    pub fn from_string(s: String) -> Value {
+        Value::Text(Text::from(s))
+    }
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::Coll(Coll::new(Items::List(items)))
+    }
+    pub fn map(m: Map) -> Value {
+        Value::Coll(Coll::new(Items::Map(m)))
+    }
+    /// `{}` / `Collection()`: empty, a list or a map once something is added.
+    pub fn empty_collection() -> Value {
+        Value::Coll(Coll(Rc::new(RefCell::new(CollData { items: Items::Map(new_map(0)), elem: None, undecided: true }))))
+    }
+
+    /// Zoho's name for the type, as used in operator errors.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "NULL",
+            Value::Bool(_) => "BOOLEAN",
+            Value::Int(_) => "BIGINT",
+            Value::Dec(_) => "DECIMAL",
+            Value::Text(_) => "TEXT",
+            Value::Date(_) | Value::DateTime(_) => "TIMESTAMP",
+            Value::Coll(c) => {
+                if c.is_list() {
+                    "LIST"
+                } else {
+                    "MAP"
+                }
+            }
+            Value::File(_) => "FILE",
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The text `info` prints for this value.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        write_text(&mut s, self);
+        s
+    }
+
+    /// The value as JSON text (maps and lists; text quoted).
+    pub fn to_json(&self) -> String {
+        let mut s = String::new();
+        write_json(&mut s, self);
+        s
+    }
+
+    pub fn as_text(&self) -> Option<&Text> {
+        match self {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// Immutable shared text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Text(Rc<str>);
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(Rc::from(s))
+    }
+}
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Rc::from(s))
+    }
+}
+impl From<Rc<str>> for Text {
+    fn from(s: Rc<str>) -> Text {
+        Text(s)
+    }
+}
+
+/// Element type of a typed list (`List:String()`): values added are converted to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ElemType {
+    Text,
+    Int,
+    Decimal,
+    Bool,
+    Date,
+    DateTime,
+}
+
+#[derive(Debug)]
+pub enum Items {
+    List(Vec<Value>),
+    Map(Map),
+}
+
+#[derive(Debug)]
+pub struct CollData {
+    pub items: Items,
+    /// `List:String()` and friends convert what is added.
+    pub elem: Option<ElemType>,
+    /// Created as `{}`/`Collection()` and still empty: may become a list.
+    pub undecided: bool,
+}
+
+/// A list or map shared by reference.
+#[derive(Clone, Debug)]
+pub struct Coll(Rc<RefCell<CollData>>);
+
+impl Coll {
+    pub fn new(items: Items) -> Coll {
+        Coll(Rc::new(RefCell::new(CollData { items, elem: None, undecided: false })))
+    }
+    pub fn typed_list(elem: ElemType) -> Coll {
+        Coll(Rc::new(RefCell::new(CollData { items: Items::List(Vec::new()), elem: Some(elem), undecided: false })))
+    }
+    pub fn borrow(&self) -> Ref<'_, CollData> {
+        self.0.borrow()
+    }
+    pub fn borrow_mut(&self) -> RefMut<'_, CollData> {
+        self.0.borrow_mut()
+    }
+    pub fn ptr_eq(&self, other: &Coll) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+    pub fn is_list(&self) -> bool {
+        matches!(self.0.borrow().items, Items::List(_))
+    }
+    /// True for a map, and for an undecided empty collection.
+    pub fn is_map(&self) -> bool {
+        matches!(self.0.borrow().items, Items::Map(_))
+    }
+    pub fn len(&self) -> usize {
+        match &self.0.borrow().items {
+            Items::List(v) => v.len(),
+            Items::Map(m) => m.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The list inside, turning an undecided empty collection into a list first.
+    pub fn list_mut(&self) -> Option<RefMut<'_, Vec<Value>>> {
+        let mut data = self.0.borrow_mut();
+        if data.undecided {
+            data.undecided = false;
+            data.items = Items::List(Vec::new());
+        }
+        RefMut::filter_map(data, |d| match &mut d.items {
+            Items::List(v) => Some(v),
+            Items::Map(_) => None,
+        })
+        .ok()
+    }
+    /// The map inside; an undecided empty collection becomes a map.
+    pub fn map_mut(&self) -> Option<RefMut<'_, Map>> {
+        let mut data = self.0.borrow_mut();
+        data.undecided = false;
+        RefMut::filter_map(data, |d| match &mut d.items {
+            Items::Map(m) => Some(m),
+            Items::List(_) => None,
+        })
+        .ok()
+    }
+    pub fn list(&self) -> Option<Ref<'_, Vec<Value>>> {
+        Ref::filter_map(self.0.borrow(), |d| match &d.items {
+            Items::List(v) => Some(v),
+            Items::Map(_) => None,
+        })
+        .ok()
+    }
+    pub fn map(&self) -> Option<Ref<'_, Map>> {
+        Ref::filter_map(self.0.borrow(), |d| match &d.items {
+            Items::Map(m) => Some(m),
+            Items::List(_) => None,
+        })
+        .ok()
+    }
+    pub fn is_undecided(&self) -> bool {
+        self.0.borrow().undecided
+    }
+    pub fn elem_type(&self) -> Option<ElemType> {
+        self.0.borrow().elem
+    }
+}
+
+/// A file downloaded by `invokeurl` (binary response body).
+#[derive(Debug)]
+pub struct FileData {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A map key: a scalar value hashed and compared by Deluge equality (text case-sensitive,
+/// numbers by value), so `1` and `1.0` are one key and `"1"` another.
+#[derive(Clone, Debug)]
+pub struct Key(Value);
+
+impl Key {
+    /// A key for `v`; lists and maps used as keys are keyed by their text.
+    pub fn new(v: Value) -> Key {
+        match v {
+            Value::Coll(_) | Value::File(_) => Key(Value::from_string(v.to_text())),
+            v => Key(v),
+        }
+    }
+    pub fn text(s: &str) -> Key {
+        Key(Value::text(s))
+    }
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+    pub fn into_value(self) -> Value {
+        self.0
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        match (&self.0, &other.0) {
+            (Value::Text(a), Value::Text(b)) => a == b,
+            (a, b) => equals(a, b),
+        }
+    }
+}
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        match &self.0 {
+            Value::Text(t) => t.hash(h),
+            Value::Int(n) => n.hash(h),
+            Value::Dec(d) if d.fract() == 0.0 && d.abs() < 9.2e18 => (*d as i64).hash(h),
+            Value::Dec(d) => d.to_bits().hash(h),
+            Value::Bool(b) => b.hash(h),
+            Value::Null => 0u8.hash(h),
+            Value::Date(d) => d.hash(h),
+            Value::DateTime(d) if d.time() == jiff::civil::Time::midnight() => d.date().hash(h),
+            Value::DateTime(d) => d.hash(h),
+            Value::Coll(_) | Value::File(_) => 1u8.hash(h),
+        }
+    }
+}
+
+impl indexmap::Equivalent<Key> for str {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(&key.0, Value::Text(t) if &**t == self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value type is copied on every variable read: keep it at three words.
+    #[test]
+    fn value_size() {
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+}
