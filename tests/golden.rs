@@ -1,0 +1,99 @@
+//! The golden suite: one named test per `scripts/**/*.dg`, comparing what `dg` prints
+//! (stdout, then stderr and the exit code when there are any) with the sibling `.out`.
+//!
+//! A first line `// dg: run --statement-limit 10` gives the command line (the file is
+//! appended); the default is `run`. `BLESS=1 cargo test --test golden` rewrites the `.out` files.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::{Path, PathBuf};
+
+fn scripts(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("scripts/ exists").flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            scripts(&p, out);
+        } else if p.extension().is_some_and(|e| e == "dg") {
+            out.push(p);
+        }
+    }
+}
+
+/// Run one script the way the binary would and render everything it printed.
+fn render(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
+    let mut argv: Vec<std::ffi::OsString> = vec!["dg".into()];
+    match first.trim().strip_prefix("// dg:") {
+        Some(flags) => argv.extend(flags.split_whitespace().map(Into::into)),
+        None => argv.push("run".into()),
+    }
+    argv.push(path.as_os_str().to_owned());
+    let mut host = deluge::CaptureHost::default();
+    let mut err = String::new();
+    let code = deluge::cli::execute(argv, &mut host, &mut err);
+    let mut out = host.out;
+    let stderr = format!("{}{}", host.notes, err);
+    if !stderr.is_empty() {
+        out.push_str("--- stderr ---\n");
+        out.push_str(&stderr);
+    }
+    if code != 0 {
+        out.push_str(&format!("--- exit {code} ---\n"));
+    }
+    out
+}
+
+fn check(path: PathBuf) -> Result<(), Failed> {
+    // A big stack, as the binary has: some scripts nest deeply on purpose.
+    let p = path.clone();
+    let actual = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || render(&p))
+        .expect("spawn")
+        .join()
+        .map_err(|_| Failed::from("dg panicked"))?;
+    let expected_path = path.with_extension("out");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&expected_path, &actual).map_err(|e| Failed::from(e.to_string()))?;
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&expected_path).map_err(|_| {
+        Failed::from(format!("{} is missing: run `BLESS=1 cargo test --test golden` to create it", expected_path.display()))
+    })?;
+    if expected == actual {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(&expected, &actual);
+    let mut msg = format!("output differs from {} (- expected, + actual):\n", expected_path.display());
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => "-",
+            similar::ChangeTag::Insert => "+",
+            similar::ChangeTag::Equal => " ",
+        };
+        msg.push_str(&format!("{sign}{change}"));
+        if change.missing_newline() {
+            msg.push('\n');
+        }
+    }
+    msg.push_str("if the new output is right, run `BLESS=1 cargo test --test golden`\n");
+    Err(msg.into())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::set_current_dir(root).expect("cd to the crate root");
+    let mut paths = Vec::new();
+    scripts(Path::new("scripts"), &mut paths);
+    let trials = paths
+        .into_iter()
+        .map(|p| {
+            let name = p.with_extension("").strip_prefix("scripts").unwrap_or(&p).display().to_string();
+            let name = name.trim_start_matches('/').replace('/', "::");
+            Trial::test(name, move || check(p))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
