@@ -72,7 +72,8 @@ impl Error {
         let mut out = format!("error: {}\n", self.0.message);
         if let (Some(src), Some(span)) = (source, self.0.span) {
             let (line, col) = src.line_col(span.start as usize);
-            let text = src.line_text(line);
+            let (text, col) = window(src.line_text(line), col);
+            let text = text.as_str();
             let num = line.to_string();
             let pad = " ".repeat(num.len());
             out.push_str(&format!("{pad}--> {}:{}:{}\n", src.name(), line, col));
@@ -89,6 +90,27 @@ impl Error {
         }
         out
     }
+}
+
+/// A long source line is cut to about 100 characters around the column (1-based).
+fn window(line: &str, col: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WIDTH {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(WIDTH / 2 + 1).min(chars.len().saturating_sub(WIDTH));
+    let end = (start + WIDTH).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut col = col - start;
+    if start > 0 {
+        text.insert_str(0, "...");
+        col += 3;
+    }
+    if end < chars.len() {
+        text.push_str("...");
+    }
+    (text, col)
 }
 
 impl fmt::Debug for Error {

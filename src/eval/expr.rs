@@ -4,7 +4,7 @@ use super::stmt::field_of;
 use super::{Frame, Interp};
 use crate::error::{Error, Result};
 use crate::host::HttpRequest;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, Lit, UnOp};
+use crate::syntax::ast::{BinOp, BlockPair, Expr, ExprKind, Lit, UnOp};
 use crate::value::time::{now_local, parse_moment, Moment};
 use crate::value::{arith, compare, contains_value, equals, new_map, type_error, ArithOp, Key, Value};
 use std::cmp::Ordering;
@@ -75,21 +75,26 @@ impl Interp<'_> {
             ExprKind::InvokeUrl(pairs) => {
                 let mut req = HttpRequest::default();
                 for p in pairs {
-                    let v = match (&*p.key, &p.value.node) {
-                        // `type: GET` names the method with a bare word
-                        ("type" | "response-format" | "response-decoding" | "content-type", ExprKind::Var(v))
-                            if frame[v.slot as usize].is_none() =>
-                        {
-                            Value::text(&v.name)
-                        }
-                        _ => self.eval(&p.value, frame)?,
-                    };
+                    let v = self.block_value(p, frame)?;
                     req.pairs.push((p.key.to_string(), v));
                 }
                 self.budget.check_clock()?;
                 self.host.invoke_url(&req).map_err(|err| err.with_span(e.span))
             }
         }
+    }
+
+    /// The value of a `key: value` in `invokeurl [...]`/`sendmail [...]`: keys that name a
+    /// choice (`type: GET`, `content type: HTML`) take a bare word as text.
+    pub(crate) fn block_value(&mut self, p: &BlockPair, frame: &mut Frame) -> Result<Value> {
+        const BARE_WORD_KEYS: &[&str] =
+            &["type", "content type", "content-type", "response-format", "response-decoding"];
+        if let ExprKind::Var(v) = &p.value.node {
+            if frame[v.slot as usize].is_none() && BARE_WORD_KEYS.contains(&&*p.key) {
+                return Ok(Value::text(&v.name));
+            }
+        }
+        self.eval(&p.value, frame)
     }
 
     /// A name that was never assigned: `today` and `now` are system values.

@@ -174,7 +174,7 @@ impl Interp<'_> {
     fn send_mail(&mut self, pairs: &[BlockPair], frame: &mut Frame) -> Result<()> {
         let mut text = String::from("sendmail (not sent, dg never sends mail):");
         for p in pairs {
-            let v = self.eval(&p.value, frame)?;
+            let v = self.block_value(p, frame)?;
             text.push_str(&format!("\n  {}: {}", p.key, v.to_text()));
         }
         self.host.note(&text);

@@ -70,10 +70,28 @@ pub fn starts_unterminated(text: &str, pos: usize) -> bool {
 
 /// Build dg's syntax error from a pest error (parsed with error detail on).
 pub fn syntax_error(text: &str, err: pest::error::Error<Rule>) -> Error {
-    let pos = match err.location {
+    let mut pos = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    // pest's rule positives describe the furthest *rule* position; its token attempts may
+    // have got further (`if x` fails after `if`): report the furthest point.
+    let attempts = err.parse_attempts();
+    let mut use_positives = true;
+    let orig = skip_trivia(text, pos);
+    if let Some(a) = &attempts {
+        let at = a.max_position.min(text.len());
+        // Only at a token boundary: a keyword that matched part of a word (`in` of `info`)
+        // is not progress.
+        let boundary = !text.is_char_boundary(at)
+            || at == 0
+            || !(text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                && text[at..].starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+        if at > pos && text.is_char_boundary(at) && boundary && !starts_unterminated(text, orig) {
+            pos = at;
+            use_positives = false;
+        }
+    }
     // Move past trivia so the caret points at the offending token.
     let pos = skip_trivia(text, pos);
     let span = Span::new(pos, pos + 1);
@@ -87,6 +105,9 @@ pub fn syntax_error(text: &str, err: pest::error::Error<Rule>) -> Error {
     if starts_unterminated(text, pos) {
         let what = if text[pos..].starts_with("/*") { "comment" } else { "text" };
         return Error::syntax(format!("unterminated {what}: it is never closed"), span);
+    }
+    if text[orig..].starts_with("else") && !text[orig + 4..].starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        return Error::syntax("'else' without an 'if' before it", Span::new(orig, orig + 4));
     }
     match found {
         Some('?') => return Error::syntax("Unexpected token found '?'", span),
@@ -105,22 +126,44 @@ pub fn syntax_error(text: &str, err: pest::error::Error<Rule>) -> Error {
             wanted.push(w);
         }
     };
-    if let Some(attempts) = err.parse_attempts() {
+    if let Some(attempts) = &attempts {
         for token in attempts.expected_tokens() {
             if let Some(w) = token_words(&token) {
                 push(w);
             }
         }
+        for stack in &attempts.call_stacks {
+            if let Some(w) = stack.deepest.get_rule().and_then(|r| rule_words(*r)) {
+                push(w.to_string());
+            }
+        }
     }
-    if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
+    if let (true, ErrorVariant::ParsingError { positives, .. }) = (use_positives, &err.variant) {
         for rule in positives {
             if let Some(w) = rule_words(*rule) {
                 push(w.to_string());
             }
         }
     }
-    // Keep the list readable: the punctuation and the broad categories.
-    wanted.retain(|w| w.len() <= 40);
+    // Keep the list readable: the punctuation and the broad categories. Operator tokens
+    // ('+', '==', 'in' ...) are all covered by "an operator".
+    let has_operator = wanted.iter().any(|w| w == "an operator");
+    let starts_something = wanted.iter().any(|w| w == "an expression");
+    wanted.retain(|w| {
+        w.len() <= 40
+            && !(has_operator && is_operator_token(w))
+            && !(starts_something && starts_expression(w))
+            && !matches!(w.as_str(), "'_'" | "'++'" | "'--'")
+    });
+    if wanted.iter().any(|w| w == "a statement") {
+        wanted.retain(|w| w != "a name" && w != "a type name" && w != "an expression");
+    }
+    // Wherever an expression could go on, a statement could also end: say so, unless we are
+    // inside brackets (then a closing bracket or ',' is what is missing).
+    let in_brackets = wanted.iter().any(|w| matches!(w.as_str(), "')'" | "']'" | "'}'" | "','" | "':'"));
+    if has_operator && !in_brackets && !wanted.iter().any(|w| w == "';'") {
+        wanted.push("';'".to_string());
+    }
     order(&mut wanted);
     let expected = match wanted.len() {
         0 => "something else".to_string(),
@@ -132,6 +175,19 @@ pub fn syntax_error(text: &str, err: pest::error::Error<Rule>) -> Error {
         Some(c) => format!("'{}'", token_at(text, pos, c)),
     };
     Error::syntax(format!("expected {expected}, found {found}"), span)
+}
+
+/// Tokens that open an expression or statement: covered by "an expression"/"a statement".
+fn starts_expression(w: &str) -> bool {
+    matches!(w, "'!'" | "'('" | "'+'" | "'-'" | "'['" | "'{'" | "'if'" | "'.'")
+}
+
+fn is_operator_token(w: &str) -> bool {
+    matches!(
+        w,
+        "'+'" | "'-'" | "'*'" | "'/'" | "'%'" | "'=='" | "'!='" | "'<'" | "'<='" | "'>'" | "'>='" | "'&&'"
+            | "'||'" | "'in'" | "'['" | "'.'" | "'!'"
+    )
 }
 
 /// Punctuation first, then the categories, in a fixed order for stable messages.

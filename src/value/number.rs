@@ -45,11 +45,45 @@ impl Shortest {
         // can only differ from Rust's shortest output for subnormals.
         if s.len == 1 && a < f64::MIN_POSITIVE {
             let two = Self::sci(format_args!("{a:.1e}"));
-            if scaled(digits_u64(two.digits()), two.place()) == a {
+            if two.is(a) {
                 return two;
             }
         }
+        // When x lies exactly halfway between two shortest candidates (possible only with 16+
+        // digits), Java takes the one with an even last digit; Rust takes the upper one.
+        let len = s.len;
+        if len >= 16 && s.digits[len - 1] % 2 == 1 {
+            let mid = Self::sci(format_args!("{a:.len$e}"));
+            if mid.len == len + 1 && mid.digits[len] == b'5' && mid.is_exactly(a) {
+                let prec = len - 1;
+                let even = Self::sci(format_args!("{a:.prec$e}"));
+                if even.is(a) {
+                    return even;
+                }
+            }
+        }
         s
+    }
+
+    /// Whether these digits read back as `a`.
+    fn is(&self, a: f64) -> bool {
+        scaled(digits_u64(self.digits()), self.place()) == a
+    }
+
+    /// Whether these digits (odd, ending in 5) are exactly the double `a`: t x 10^p is a
+    /// double when its odd part t x 5^p is an integer below 2^53.
+    fn is_exactly(&self, a: f64) -> bool {
+        let (mut t, p) = (u128::from(digits_u64(self.digits())), self.place());
+        for _ in 0..p.unsigned_abs() {
+            if p > 0 && t < 1 << 53 {
+                t *= 5;
+            } else if p < 0 && t % 5 == 0 {
+                t /= 5;
+            } else {
+                return false;
+            }
+        }
+        t < 1 << 53 && self.is(a)
     }
 
     fn sci(args: fmt::Arguments) -> Shortest {
@@ -209,24 +243,11 @@ pub fn frac(x: f64) -> f64 {
     if !x.is_finite() {
         return f64::NAN;
     }
-    if x == 0.0 {
-        return 0.0;
-    }
     let s = Shortest::of(x);
-    if s.exp < 0 {
-        return x;
-    }
-    let ds = s.digits();
-    let start = s.exp as usize + 1;
-    if start >= ds.len() {
-        return 0.0;
-    }
-    let m = digits_u64(&ds[start..]);
-    let v = scaled(m, start as i128 - ds.len() as i128);
-    if x < 0.0 && m != 0 {
-        -v
-    } else {
-        v
+    let start = (s.exp + 1).max(0) as usize;
+    match digits_u64(s.digits().get(start..).unwrap_or(&[])) {
+        0 => 0.0,
+        m => scaled(m, s.place()).copysign(x),
     }
 }
 
@@ -314,12 +335,9 @@ fn parse_pattern(pattern: &str) -> Result<Pattern, String> {
                 }
             } else if !positive {
                 // The negative subpattern only contributes its prefix and suffix.
-                match ch {
-                    '#' | '0' | ',' | '.' | 'E' => {}
-                    _ => {
-                        phase = 2;
-                        continue;
-                    }
+                if !matches!(ch, '#' | '0' | ',' | '.' | 'E') {
+                    phase = 2;
+                    continue;
                 }
             } else {
                 if matches!(ch, '#' | '0') && grouping >= 0 && decimal_pos < 0 {
@@ -360,13 +378,7 @@ fn parse_pattern(pattern: &str) -> Result<Pattern, String> {
             let total = left + zero + right;
             let effective_point = if decimal_pos >= 0 { decimal_pos } else { total };
             pat.min_int = (effective_point - left).min(309);
-            let frac_digits = |n: i64| {
-                if decimal_pos < 0 {
-                    0
-                } else {
-                    n.clamp(0, 340) as usize
-                }
-            };
+            let frac_digits = |n: i64| (n * i64::from(decimal_pos >= 0)).clamp(0, 340) as usize;
             pat.max_frac = frac_digits(total - decimal_pos);
             pat.min_frac = frac_digits(left + zero - decimal_pos);
             pat.grouping = grouping.max(0);
@@ -387,9 +399,11 @@ fn parse_pattern(pattern: &str) -> Result<Pattern, String> {
     Ok(pat)
 }
 
-/// DecimalFormat's digit list: digits without leading or trailing zeros and the position of
-/// the decimal point (0 for zero), from digit text whose point is after `point` digits.
-fn digit_list(mut digits: Vec<u8>, point: i64) -> (Vec<u8>, i64) {
+/// DecimalFormat's digit list of a plain decimal text: digits without leading or trailing
+/// zeros, and the position of the decimal point among them (0 for zero).
+fn digit_list(text: &str) -> (Vec<u8>, i64) {
+    let point = text.find('.').unwrap_or(text.len()) as i64;
+    let mut digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).collect();
     let lead = digits.iter().take_while(|&&d| d == b'0').count();
     digits.drain(..lead);
     while digits.last() == Some(&b'0') {
@@ -413,15 +427,7 @@ fn fixed_digits(v: f64, max_frac: usize) -> (Vec<u8>, i64) {
         return (s.digits().to_vec(), i64::from(s.exp) + 1);
     }
     // Java (JDK 8+) rounds the exact binary value, ties to even; so does Rust's fixed format.
-    let text = format!("{:.*}", max_frac, v.abs());
-    let point = text.find('.').unwrap_or(text.len()) as i64;
-    digit_list(
-        text.into_bytes()
-            .into_iter()
-            .filter(u8::is_ascii_digit)
-            .collect(),
-        point,
-    )
+    digit_list(&format!("{:.*}", max_frac, v.abs()))
 }
 
 /// Java DecimalFormat subset for `text(pattern)` (see the module docs).
@@ -440,9 +446,7 @@ pub fn decimal_format(x: Num, pattern: &str) -> Result<String, String> {
         }
         Num::Int(i) => {
             let mag = i128::from(i).unsigned_abs() * u128::from(p.multiplier);
-            let text = mag.to_string();
-            let len = text.len() as i64;
-            let (digits, point) = digit_list(text.into_bytes(), len);
+            let (digits, point) = digit_list(&mag.to_string());
             (mag != 0 && i < 0, digits, point)
         }
     };
@@ -471,7 +475,7 @@ pub fn decimal_format(x: Num, pattern: &str) -> Result<String, String> {
         if i >= p.min_frac && idx >= digits.len() {
             break;
         }
-        if -1 - (i as i64) > point - 1 || idx >= digits.len() {
+        if (i as i64) < -point || idx >= digits.len() {
             out.push('0');
         } else {
             out.push(char::from(digits[idx]));
@@ -486,10 +490,8 @@ pub fn decimal_format(x: Num, pattern: &str) -> Result<String, String> {
 pub fn parse_number(s: &str) -> Option<Num> {
     let t = s.trim();
     // With only these characters, std's float grammar is exactly the accepted one.
-    if !t
-        .bytes()
-        .all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c))
-    {
+    let allowed = |c: u8| c.is_ascii_digit() || b"+-.eE".contains(&c);
+    if !t.bytes().all(allowed) {
         return None;
     }
     let v: f64 = t.parse().ok()?;
@@ -509,6 +511,13 @@ mod tests {
         parse_number(s).unwrap_or_else(|| panic!("bad test number {s:?}"))
     }
 
+    /// Cases separated by `|`, fields by whitespace.
+    fn table(cases: &str) -> impl Iterator<Item = Vec<&str>> {
+        cases
+            .split('|')
+            .map(|case| case.split_whitespace().collect())
+    }
+
     fn show(r: Option<Num>) -> String {
         match r {
             Some(Num::Int(i)) => i.to_string(),
@@ -521,11 +530,17 @@ mod tests {
     fn java_double_to_string() {
         let cases = "1.0 0.6 -0.1 218.5 0.03287671232876712 100.0 1.0E7 1.0E10 1.0E-4 1.2345E10 \
             -1.5E-5 0.001 9999999.0 1.23456789E7 0.30000000000000004 1.7976931348623157E308 \
-            2.2250738585072014E-308 4.9E-324 9.9E-324 1.0E23 0.0 -0.0 NaN Infinity -Infinity";
+            2.2250738585072014E-308 4.9E-324 9.9E-324 1.0E23 0.0 -0.0 NaN Infinity -Infinity \
+            1.8476943969726562 1.1920928955078125E-7 -3.9886550903320312";
         for want in cases.split_whitespace() {
             assert_eq!(format_decimal(want.parse().unwrap()), want);
         }
         assert_eq!(format_decimal(0.1 + 0.2), "0.30000000000000004");
+        // Exactly halfway between two 17-digit candidates: Java keeps the even one.
+        assert_eq!(
+            format_decimal(f64::from_bits(0x3ffd_9028_0000_0000)),
+            "1.8476943969726562"
+        );
         let mut s = String::from("x=");
         write_decimal(&mut s, 2.5);
         assert_eq!(s, "x=2.5");
@@ -542,8 +557,7 @@ mod tests {
             | -9.2E18 -1 -9200000000000000000 -9200000000000000000 | 1.0E20 -30 0 0
             | 123.456 9223372036854775807 123.456 123.456 | 123.456 -9223372036854775808 0 0
             | NaN 0 None None | NaN 2 NaN NaN | Infinity 1 Infinity Infinity";
-        for case in cases.split('|') {
-            let f: Vec<&str> = case.split_whitespace().collect();
+        for f in table(cases) {
             let (x, n) = (f[0].parse().unwrap(), f[1].parse().unwrap());
             assert_eq!(show(round_decimal(x, n)), f[2], "{x}.round({n})");
             assert_eq!(show(truncate_decimal(x, n)), f[3], "{x}.truncate({n})");
@@ -562,8 +576,7 @@ mod tests {
             | 5000000000000000000 -19 None 0 | 4000000000000000000 -19 0 0
             | 9223372036854775807 -9223372036854775808 0 0 | -9223372036854775808 0 -9223372036854775808 -9223372036854775808";
         let show = |r: Option<i64>| r.map_or("None".to_string(), |v| v.to_string());
-        for case in cases.split('|') {
-            let f: Vec<&str> = case.split_whitespace().collect();
+        for f in table(cases) {
             let (x, n) = (f[0].parse().unwrap(), f[1].parse().unwrap());
             assert_eq!(show(round_int(x, n)), f[2], "{x}.round({n})");
             assert_eq!(show(truncate_int(x, n)), f[3], "{x}.truncate({n})");
@@ -574,14 +587,9 @@ mod tests {
     fn fractions() {
         let cases = "24.6 0.6 | -25.1 -0.1 | 5.0 0.0 | -3.0 0.0 | 2.5 0.5 | 5.05 0.05 | 0.25 0.25
             | 1.0E-7 1.0E-7 | 1.0E300 0.0 | NaN NaN | Infinity NaN | -0.0 0.0";
-        for case in cases.split('|') {
-            let f: Vec<&str> = case.split_whitespace().collect();
-            assert_eq!(
-                format_decimal(frac(f[0].parse().unwrap())),
-                f[1],
-                "{}.frac()",
-                f[0]
-            );
+        for f in table(cases) {
+            let x: f64 = f[0].parse().unwrap();
+            assert_eq!(format_decimal(frac(x)), f[1], "{x}.frac()");
         }
     }
 
