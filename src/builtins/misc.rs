@@ -206,11 +206,11 @@ pub fn convert_elem(elem: Option<ElemType>, v: Value) -> Result<Value> {
             ElemType::Bool => "BOOLEAN",
             ElemType::Date | ElemType::DateTime => "TIMESTAMP",
         };
-        Error::runtime(format!(
-            "Cannot add the {} value '{}' to a list of {want} values",
-            v.type_name(),
-            v.to_text()
-        ))
+        let shown = match &v {
+            Value::Coll(_) => v.to_json(),
+            other => other.to_text(),
+        };
+        Error::runtime(format!("Cannot add the {} value '{shown}' to a list of {want} values", v.type_name()))
     })
 }
 

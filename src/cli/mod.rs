@@ -208,7 +208,9 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
             }),
         }
     };
-    interp.limit_note();
+    if result.is_ok() {
+        interp.limit_note();
+    }
     interp.flush();
     match result {
         Ok(()) => 0,

@@ -70,6 +70,10 @@ impl Interp<'_> {
                 "'insert into {form}' is not supported outside Zoho Creator"
             ))
             .with_span(e.span)),
+            ExprKind::InvokeApi(_) => Err(Error::runtime(
+                "invokeapi is not available in this version of dg: calls to Zoho's own APIs are not built yet",
+            )
+            .with_span(e.span)),
             ExprKind::ZohoValue(name) => self.zoho_value(name).map_err(|err| err.with_span(e.span)),
             ExprKind::ZohoTask { path, args } => self.zoho_task(path, args, frame, e.span),
             ExprKind::InvokeUrl(pairs) => {

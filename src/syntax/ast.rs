@@ -129,6 +129,8 @@ pub enum ExprKind {
     ZohoTask { path: Rc<str>, args: Vec<Arg> },
     /// `invokeurl [ key: value ... ]`
     InvokeUrl(Vec<BlockPair>),
+    /// `invokeapi [ service: ... path: ... ]` (Zoho's own-API calls; parsed, not run)
+    InvokeApi(Vec<BlockPair>),
     /// Creator `insert into Form [ Field = value ... ]`
     InsertInto { form: Rc<str>, fields: Vec<(Rc<str>, Expr)> },
 }

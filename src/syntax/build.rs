@@ -217,6 +217,12 @@ fn stmt(p: Pair, scope: &mut Scope) -> Result<Option<Stmt>> {
             StmtKind::CreatorOnly("alert")
         }
         Rule::cancel_stmt => StmtKind::CreatorOnly("cancel submit"),
+        Rule::field_ui_stmt => StmtKind::CreatorOnly(match it.next().unwrap().as_str().to_ascii_lowercase().as_str() {
+            "hide" => "hide",
+            "show" => "show",
+            "enable" => "enable",
+            _ => "disable",
+        }),
         Rule::while_stmt => {
             return Err(Error::syntax(
                 "'while' loops are not part of Deluge: use 'for each x in list'",
@@ -251,7 +257,11 @@ fn block_pairs(it: Pairs, scope: &mut Scope) -> Result<Vec<BlockPair>> {
         let key_span = span(&key);
         let words: Vec<&str> = key.as_str().split_whitespace().collect();
         let key = Rc::from(words.join(" ").to_ascii_lowercase());
-        let value = expr(bi.next().unwrap(), scope)?;
+        let mut next = bi.next().unwrap();
+        if next.as_rule() == Rule::attach_kind {
+            next = bi.next().unwrap();
+        }
+        let value = expr(next, scope)?;
         out.push(BlockPair { key, key_span, value });
     }
     Ok(out)
@@ -319,7 +329,16 @@ fn operand(p: Pair, scope: &mut Scope) -> Result<(Expr, u32)> {
                         ExprKind::Method { recv, name, args }
                     }
                     Rule::field => ExprKind::Field { recv, name: Rc::from(it.next().unwrap().as_str()) },
-                    _ => ExprKind::Index { recv, index: Box::new(expr(it.next().unwrap(), scope)?) },
+                    _ => {
+                        let index = Box::new(expr(it.next().unwrap(), scope)?);
+                        // `sort by` / `range from .. to ..` only matter inside Creator
+                        for opt in it {
+                            if opt.as_rule() == Rule::operand {
+                                operand(opt, scope)?;
+                            }
+                        }
+                        ExprKind::Index { recv, index }
+                    }
                 };
                 value = Some(Spanned { node, span: Span { start, end: sp.end } });
                 depth += 1;
@@ -372,6 +391,7 @@ fn primary(p: Pair, scope: &mut Scope) -> Result<Expr> {
             ExprKind::IfElse(Box::new(c), Box::new(a), Box::new(b))
         }
         Rule::invokeurl => ExprKind::InvokeUrl(block_pairs(p.into_inner(), scope)?),
+        Rule::invokeapi => ExprKind::InvokeApi(block_pairs(p.into_inner(), scope)?),
         Rule::insert_into => {
             let mut it = p.into_inner().skip(2);
             let form = Rc::from(it.next().unwrap().as_str());
@@ -427,8 +447,12 @@ fn qualified(p: Pair, scope: &mut Scope) -> Result<Expr> {
         }
     }
     if head != "zoho" {
+        // thisapp.f(..) and, for Creator's namespaced functions, thisapp.Claims.f(..)
         return match (segs.len(), call_args) {
-            (1, Some(args)) => Ok(Spanned { node: ExprKind::UserCall { name: segs[0].0.clone(), args }, span: sp }),
+            (1 | 2, Some(args)) => {
+                let name = segs[segs.len() - 1].0.clone();
+                Ok(Spanned { node: ExprKind::UserCall { name, args }, span: sp })
+            }
             _ => Err(Error::syntax(format!("expected a function call such as '{head}.name(...)'"), sp)),
         };
     }

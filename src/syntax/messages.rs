@@ -10,7 +10,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         expr | operand | number | dq_text | sq_text | kw_true | kw_false | kw_null | brace_lit
-        | bracket_lit | paren | inline_if | invokeurl | insert_into | typed_ctor | call
+        | bracket_lit | paren | inline_if | invokeurl | invokeapi | insert_into | typed_ctor | call
         | qualified | variable | op_not | op_neg | op_pos | item | type_head | qual_head => {
             "an expression"
         }
@@ -18,7 +18,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | op_sub | op_mul | op_div | op_mod | method_call | field | index => "an operator",
         if_stmt | for_stmt | try_stmt | while_stmt | c_for_stmt | return_stmt | break_stmt
         | continue_stmt | info_stmt | sendmail_stmt | delete_stmt | alert_stmt | cancel_stmt
-        | incdec_stmt | assign_stmt | expr_stmt | empty_stmt | func_def | target => "a statement",
+        | incdec_stmt | field_ui_stmt | assign_stmt | expr_stmt | empty_stmt | func_def | target => "a statement",
         block => "'{'",
         assign_op => "'='",
         block_pair | block_key => "a key such as 'url:'",
@@ -185,7 +185,7 @@ fn starts_expression(w: &str) -> bool {
 fn is_operator_token(w: &str) -> bool {
     matches!(
         w,
-        "'+'" | "'-'" | "'*'" | "'/'" | "'%'" | "'=='" | "'!='" | "'<'" | "'<='" | "'>'" | "'>='" | "'&&'"
+        "'+'" | "'-'" | "'*'" | "'/'" | "'%'" | "'=='" | "'='" | "'!='" | "'<'" | "'<='" | "'>'" | "'>='" | "'&&'"
             | "'||'" | "'in'" | "'['" | "'.'" | "'!'"
     )
 }

@@ -138,6 +138,7 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::ZohoValue(v) => format!("zoho.{v}"),
         ExprKind::ZohoTask { path, args } => format!("zoho.{path}({})", args_text(args)),
         ExprKind::InvokeUrl(pairs) => format!("invokeurl [{}]", pairs_text(pairs)),
+        ExprKind::InvokeApi(pairs) => format!("invokeapi [{}]", pairs_text(pairs)),
         ExprKind::InsertInto { form, fields } => format!(
             "insert into {form} [{}]",
             fields.iter().map(|(k, v)| format!("{k} = {}", expr(v))).collect::<Vec<_>>().join(", ")

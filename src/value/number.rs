@@ -8,11 +8,15 @@
 //!   `.5` and `5.`; exponents are accepted so that dg's own `1.0E7` reads back. Text that
 //!   overflows i64 or has a point or exponent is a Decimal; hex, `NaN`, `Infinity`, grouping
 //!   commas and results that overflow to infinity are not numbers.
-//! - `decimal_format` rejects exponent patterns (`0.###E0`) with an error; `¤` prints `$`.
+//! - `decimal_format` is JDK 8+ DecimalFormat (HALF_EVEN on the exact binary value, `-0.00`
+//!   for small negatives), checked against Java 25; it reads doubles' shortest digits, so past
+//!   about 10^15 it can differ from Java's legacy 17th digit. Exponent patterns (`0.###E0`)
+//!   are an error; `¤` prints `$`.
 
 use std::fmt::{self, Write as _};
 use std::io;
 
+/// A Deluge Number (i64) or Decimal (f64).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Num {
     Int(i64),
@@ -90,11 +94,7 @@ impl Shortest {
         let mut buf = [0; 64];
         let text = fmt_into(&mut buf, args);
         let (mant, exp) = text.split_once('e').unwrap_or((text, "0"));
-        let mut s = Shortest {
-            digits: [b'0'; 24],
-            len: 0,
-            exp: exp.parse().unwrap_or(0),
-        };
+        let mut s = Shortest { digits: [b'0'; 24], len: 0, exp: exp.parse().unwrap_or(0) };
         for c in mant.bytes().filter(u8::is_ascii_digit).take(24) {
             s.digits[s.len] = c;
             s.len += 1;
@@ -116,18 +116,14 @@ impl Shortest {
 }
 
 fn digits_u64(ds: &[u8]) -> u64 {
-    ds.iter().fold(0, |m: u64, &d| {
-        m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))
-    })
+    ds.iter().fold(0, |m: u64, &d| m.wrapping_mul(10).wrapping_add(u64::from(d - b'0')))
 }
 
 /// The double nearest to m x 10^place (correctly rounded, via the std parser).
 fn scaled(m: u64, place: i128) -> f64 {
     let mut buf = [0; 64];
     let place = place.clamp(-1000, 1000);
-    fmt_into(&mut buf, format_args!("{m}e{place}"))
-        .parse()
-        .unwrap_or(f64::NAN)
+    fmt_into(&mut buf, format_args!("{m}e{place}")).parse().unwrap_or(f64::NAN)
 }
 
 /// Java's `Double.toString`, appended to `out`.
@@ -161,6 +157,7 @@ pub fn write_decimal(out: &mut String, x: f64) {
     }
 }
 
+/// `write_decimal` into a new String.
 pub fn format_decimal(x: f64) -> String {
     let mut s = String::new();
     write_decimal(&mut s, x);
@@ -254,10 +251,9 @@ pub fn frac(x: f64) -> f64 {
 /// A parsed DecimalFormat pattern (the non-exponential part of java.text.DecimalFormat).
 #[derive(Default)]
 struct Pattern {
-    pos_prefix: String,
-    pos_suffix: String,
-    neg_prefix: String,
-    neg_suffix: String,
+    /// Prefix and suffix for positive and for negative numbers.
+    pos: (String, String),
+    neg: (String, String),
     min_int: i64,
     max_frac: usize,
     min_frac: usize,
@@ -266,26 +262,11 @@ struct Pattern {
     always_point: bool,
 }
 
-impl Pattern {
-    fn affixes(&self, neg: bool) -> (&str, &str) {
-        if neg {
-            (&self.neg_prefix, &self.neg_suffix)
-        } else {
-            (&self.pos_prefix, &self.pos_suffix)
-        }
-    }
-}
-
 fn parse_pattern(pattern: &str) -> Result<Pattern, String> {
     let chars: Vec<char> = pattern.chars().collect();
     let bad = |what: &str| Err(format!("{what} in pattern \"{pattern}\""));
     // An empty pattern keeps DecimalFormat's defaults.
-    let mut pat = Pattern {
-        max_frac: 340,
-        grouping: 3,
-        multiplier: 1,
-        ..Pattern::default()
-    };
+    let mut pat = Pattern { max_frac: 340, grouping: 3, multiplier: 1, ..Pattern::default() };
     let mut got_negative = false;
     let mut start = 0;
     for positive in [true, false] {
@@ -294,8 +275,7 @@ fn parse_pattern(pattern: &str) -> Result<Pattern, String> {
         }
         let (mut prefix, mut suffix) = (String::new(), String::new());
         let (mut in_quote, mut phase, mut multiplier) = (false, 0, 1u32);
-        let (mut left, mut zero, mut right, mut decimal_pos, mut grouping) =
-            (0i64, 0i64, 0i64, -1i64, -1i64);
+        let (mut left, mut zero, mut right, mut decimal_pos, mut grouping) = (0i64, 0i64, 0i64, -1i64, -1i64);
         let mut pos = start;
         start = chars.len();
         while pos < chars.len() {
@@ -384,17 +364,14 @@ fn parse_pattern(pattern: &str) -> Result<Pattern, String> {
             pat.grouping = grouping.max(0);
             pat.multiplier = multiplier;
             pat.always_point = decimal_pos == 0 || decimal_pos == total;
-            pat.pos_prefix = prefix;
-            pat.pos_suffix = suffix;
+            pat.pos = (prefix, suffix);
         } else {
             got_negative = true;
-            pat.neg_prefix = prefix;
-            pat.neg_suffix = suffix;
+            pat.neg = (prefix, suffix);
         }
     }
-    if !got_negative || (pat.neg_prefix == pat.pos_prefix && pat.neg_suffix == pat.pos_suffix) {
-        pat.neg_prefix = format!("-{}", pat.pos_prefix);
-        pat.neg_suffix = pat.pos_suffix.clone();
+    if !got_negative || pat.neg == pat.pos {
+        pat.neg = (format!("-{}", pat.pos.0), pat.pos.1.clone());
     }
     Ok(pat)
 }
@@ -409,11 +386,7 @@ fn digit_list(text: &str) -> (Vec<u8>, i64) {
     while digits.last() == Some(&b'0') {
         digits.pop();
     }
-    let point = if digits.is_empty() {
-        0
-    } else {
-        point - lead as i64
-    };
+    let point = if digits.is_empty() { 0 } else { point - lead as i64 };
     (digits, point)
 }
 
@@ -438,7 +411,7 @@ pub fn decimal_format(x: Num, pattern: &str) -> Result<String, String> {
         Num::Dec(f) => {
             let (v, neg) = (f * f64::from(p.multiplier), f.is_sign_negative());
             if v.is_infinite() {
-                let (prefix, suffix) = p.affixes(neg);
+                let (prefix, suffix) = if neg { &p.neg } else { &p.pos };
                 return Ok(format!("{prefix}\u{221e}{suffix}"));
             }
             let (digits, point) = fixed_digits(v, p.max_frac);
@@ -450,8 +423,8 @@ pub fn decimal_format(x: Num, pattern: &str) -> Result<String, String> {
             (mag != 0 && i < 0, digits, point)
         }
     };
-    let (prefix, suffix) = p.affixes(neg);
-    let mut out = String::from(prefix);
+    let (prefix, suffix) = if neg { &p.neg } else { &p.pos };
+    let mut out = prefix.clone();
     let mut idx = 0;
     for i in (0..p.min_int.max(point)).rev() {
         if i < point && idx < digits.len() {
@@ -513,9 +486,7 @@ mod tests {
 
     /// Cases separated by `|`, fields by whitespace.
     fn table(cases: &str) -> impl Iterator<Item = Vec<&str>> {
-        cases
-            .split('|')
-            .map(|case| case.split_whitespace().collect())
+        cases.split('|').map(|case| case.split_whitespace().collect())
     }
 
     fn show(r: Option<Num>) -> String {
@@ -537,10 +508,7 @@ mod tests {
         }
         assert_eq!(format_decimal(0.1 + 0.2), "0.30000000000000004");
         // Exactly halfway between two 17-digit candidates: Java keeps the even one.
-        assert_eq!(
-            format_decimal(f64::from_bits(0x3ffd_9028_0000_0000)),
-            "1.8476943969726562"
-        );
+        assert_eq!(format_decimal(f64::from_bits(0x3ffd_9028_0000_0000)), "1.8476943969726562");
         let mut s = String::from("x=");
         write_decimal(&mut s, 2.5);
         assert_eq!(s, "x=2.5");
