@@ -16,8 +16,7 @@
 use super::{arg_type_error, b, int_arg, text_arg, Builtin, Recv};
 use crate::error::{Error, Result};
 use crate::value::number::{
-    decimal_format, frac as frac_of, parse_number, round_decimal, round_int, truncate_decimal,
-    truncate_int, Num,
+    decimal_format, frac as frac_of, parse_number, round_decimal, round_int, truncate_decimal, truncate_int, Num,
 };
 use crate::value::Value;
 
@@ -107,11 +106,10 @@ fn shown(x: Num) -> String {
 fn dec_to_int(d: f64) -> Option<i64> {
     let t = d.trunc();
     // i64::MAX as f64 rounds up to 2^63, which does not fit.
-    (t.is_finite() && t >= -9_223_372_036_854_775_808.0 && t < 9_223_372_036_854_775_808.0)
-        .then_some(t as i64)
+    (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&t).then_some(t as i64)
 }
 
-/// `218.49.round(1)` is `218.5`; `2.5.round(0)` is `3` and `-2.5.round(0)` is `-3` (half away
+/// `218.49.round(1)` is `218.5`; `2.5.round(0)` is `3` and `(-2.5).round(0)` is `-3` (half away
 /// from zero); `1250.round(-2)` is `1300`.
 fn round(a: &[Value]) -> Result<Value> {
     scale(a, "round", round_int, round_decimal)
@@ -138,12 +136,12 @@ fn scale(
     r.map(num_value).ok_or_else(|| overflow(func, shown(x)))
 }
 
-/// `10.1.floor()` is `10`; `-10.1.floor()` is `-11`.
+/// `10.1.floor()` is `10`; `(-10.1).floor()` is `-11`.
 fn floor(a: &[Value]) -> Result<Value> {
     whole(a, "floor", f64::floor)
 }
 
-/// `10.1.ceil()` is `11`; `-10.9.ceil()` is `-10`.
+/// `10.1.ceil()` is `11`; `(-10.9).ceil()` is `-10`.
 fn ceil(a: &[Value]) -> Result<Value> {
     whole(a, "ceil", f64::ceil)
 }
@@ -155,7 +153,7 @@ fn whole(a: &[Value], func: &str, f: fn(f64) -> f64) -> Result<Value> {
     }
 }
 
-/// `-5.abs()` is `5`; `(-2.5).abs()` is `2.5`.
+/// `(-5).abs()` is `5`; `(-2.5).abs()` is `2.5`.
 fn abs(a: &[Value]) -> Result<Value> {
     match recv(a) {
         Num::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| overflow("abs", i)),
@@ -174,9 +172,9 @@ fn power(a: &[Value]) -> Result<Value> {
     let (x, y) = (recv(a), num_arg(a, 1, "power")?);
     if let (Num::Int(b), Num::Int(e)) = (x, y) {
         if e >= 0 {
-            return int_pow(b, e)
-                .map(Value::Int)
-                .ok_or_else(|| Error::runtime(format!("Number overflow: {b} to the power {e} does not fit in a 64-bit number")));
+            return int_pow(b, e).map(Value::Int).ok_or_else(|| {
+                Error::runtime(format!("Number overflow: {b} to the power {e} does not fit in a 64-bit number"))
+            });
         }
     }
     decimal("power", x, as_f64(x).powf(as_f64(y)))
@@ -228,7 +226,7 @@ fn pick(a: &[Value], func: &str, other_wins: std::cmp::Ordering) -> Result<Value
     Ok(num_value(if ord == other_wins { y } else { x }))
 }
 
-/// `24.6.frac()` is `0.6`; `-25.1.frac()` is `-0.1`; `7.frac()` is `0`.
+/// `24.6.frac()` is `0.6`; `(-25.1).frac()` is `-0.1`; `7.frac()` is `0`.
 fn frac(a: &[Value]) -> Result<Value> {
     Ok(match recv(a) {
         Num::Int(_) => Value::Int(0),
@@ -236,10 +234,18 @@ fn frac(a: &[Value]) -> Result<Value> {
     })
 }
 
-/// `25.125432.signum()` is `1.0`; `-12.signum()` is `-1.0`; `0.signum()` is `0.0`.
+/// `25.125432.signum()` is `1.0`; `(-12).signum()` is `-1.0`; `0.signum()` is `0.0`.
 fn signum(a: &[Value]) -> Result<Value> {
     let v = as_f64(recv(a));
-    Ok(if v.is_nan() { Value::Dec(v) } else if v > 0.0 { Value::Dec(1.0) } else if v < 0.0 { Value::Dec(-1.0) } else { Value::Dec(0.0) })
+    Ok(if v.is_nan() {
+        Value::Dec(v)
+    } else if v > 0.0 {
+        Value::Dec(1.0)
+    } else if v < 0.0 {
+        Value::Dec(-1.0)
+    } else {
+        Value::Dec(0.0)
+    })
 }
 
 /// `4.isEven()` is `true`; `7.isEven()` is `false`.
@@ -250,7 +256,7 @@ fn is_even(a: &[Value]) -> Result<Value> {
     }))
 }
 
-/// `7.isOdd()` is `true`; `-3.isOdd()` is `true`.
+/// `7.isOdd()` is `true`; `(-3).isOdd()` is `true`.
 fn is_odd(a: &[Value]) -> Result<Value> {
     Ok(Value::Bool(match recv(a) {
         Num::Int(i) => i % 2 != 0,
@@ -258,7 +264,7 @@ fn is_odd(a: &[Value]) -> Result<Value> {
     }))
 }
 
-/// `99.9.toLong()` is `99`; `-99.9.toNumber()` is `-99` (toward zero).
+/// `99.9.toLong()` is `99`; `(-99.9).toNumber()` is `-99` (toward zero).
 fn to_long(a: &[Value]) -> Result<Value> {
     match recv(a) {
         Num::Int(i) => Ok(Value::Int(i)),
@@ -276,19 +282,16 @@ fn to_decimal(a: &[Value]) -> Result<Value> {
 /// `2434.text("000000000")` is `000002434`; `1234567.891.text("#,##0.00")` is `1,234,567.89`.
 fn text(a: &[Value]) -> Result<Value> {
     let pattern = text_arg(a, 1, "text")?;
-    decimal_format(recv(a), pattern)
-        .map(Value::from_string)
-        .map_err(Error::runtime)
+    decimal_format(recv(a), pattern).map(Value::from_string).map_err(Error::runtime)
 }
 
 /// `100.toHex()` is `64`; `255.toHex()` is `ff`.
 fn to_hex(a: &[Value]) -> Result<Value> {
     match a[0] {
         Value::Int(i) => Ok(Value::from_string(format!("{:x}", i as u64))),
-        ref other => Err(Error::runtime(format!(
-            "The function 'toHex' cannot be used on a value of type {}",
-            other.type_name()
-        ))),
+        ref other => {
+            Err(Error::runtime(format!("The function 'toHex' cannot be used on a value of type {}", other.type_name())))
+        }
     }
 }
 

@@ -531,7 +531,7 @@ fn args(p: Pair, scope: &mut Scope) -> Result<Vec<Arg>> {
 }
 
 fn number(text: &str, sp: Span) -> Result<ExprKind> {
-    if text.contains('.') {
+    if text.contains(['.', 'e', 'E']) {
         let v: f64 = text.parse().map_err(|_| Error::syntax("not a valid decimal number", sp))?;
         Ok(ExprKind::Lit(Lit::Dec(v)))
     } else {

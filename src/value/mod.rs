@@ -248,60 +248,52 @@ pub struct FileData {
     pub bytes: Vec<u8>,
 }
 
-/// A map key: a scalar value hashed and compared by Deluge equality (text case-sensitive,
-/// numbers by value), so `1` and `1.0` are one key and `"1"` another.
+/// A map key. Deluge maps are JSON-like: keys are text, so `put(1, ..)` and `put("1", ..)`
+/// name the same entry (dg decides); other values are keyed by the text they print as.
 #[derive(Clone, Debug)]
 pub struct Key(Value);
 
 impl Key {
-    /// A key for `v`; lists and maps used as keys are keyed by their text.
     pub fn new(v: Value) -> Key {
         match v {
-            Value::Coll(_) | Value::File(_) => Key(Value::from_string(v.to_text())),
-            v => Key(v),
+            Value::Text(_) => Key(v),
+            other => Key(Value::from_string(other.to_text())),
         }
     }
     pub fn text(s: &str) -> Key {
         Key(Value::text(s))
     }
+    /// The key as a value (always Text).
     pub fn value(&self) -> &Value {
         &self.0
     }
     pub fn into_value(self) -> Value {
         self.0
     }
-}
-
-impl PartialEq for Key {
-    fn eq(&self, other: &Key) -> bool {
-        match (&self.0, &other.0) {
-            (Value::Text(a), Value::Text(b)) => a == b,
-            (a, b) => equals(a, b),
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Value::Text(t) => t,
+            _ => "",
         }
     }
 }
-impl Eq for Key {}
 
+// Keys hold only Text, so equality and hashing are those of the text.
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Key {}
 impl Hash for Key {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        match &self.0 {
-            Value::Text(t) => t.hash(h),
-            Value::Int(n) => n.hash(h),
-            Value::Dec(d) if d.fract() == 0.0 && d.abs() < 9.2e18 => (*d as i64).hash(h),
-            Value::Dec(d) => d.to_bits().hash(h),
-            Value::Bool(b) => b.hash(h),
-            Value::Null => 0u8.hash(h),
-            Value::Date(d) => d.hash(h),
-            Value::DateTime(d) if d.time() == jiff::civil::Time::midnight() => d.date().hash(h),
-            Value::DateTime(d) => d.hash(h),
-            Value::Coll(_) | Value::File(_) => 1u8.hash(h),
-        }
+        self.as_str().hash(h)
     }
 }
 
 impl indexmap::Equivalent<Key> for str {
     fn equivalent(&self, key: &Key) -> bool {
-        matches!(&key.0, Value::Text(t) if &**t == self)
+        key.as_str() == self
     }
 }
 
