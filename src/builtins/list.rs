@@ -7,7 +7,7 @@
 use super::{arg_type_error, b, bool_arg, coll_arg, int_arg, text_of, Builtin, Recv};
 use crate::error::{Error, Result};
 use crate::value::number::{parse_number, Num};
-use crate::value::{arith, compare, equals, write_json, write_text, ArithOp, Coll, Key, Value};
+use crate::value::{arith, compare, equals, write_json, write_text, ArithOp, Coll, Value};
 use std::cmp::Ordering;
 
 pub const BUILTINS: &[Builtin] = &[
@@ -150,9 +150,15 @@ fn add_all(a: &[Value]) -> Result<Value> {
 }
 
 /// `{"a","b"}.get(1)` is `b`; 0-based; past the end: `Given index 2 is greater than the list size`.
+/// On an undecided `{}` a number is an index past the end and anything else a missing key.
 fn get(a: &[Value]) -> Result<Value> {
     let c = coll_arg(a, 0, "get")?;
-    let Some(l) = items(c) else { return Ok(Value::Null) };
+    let Some(l) = items(c) else {
+        return match a[1] {
+            Value::Int(_) | Value::Dec(_) => Err(index_error(int_arg(a, 1, "get")?)),
+            _ => Ok(Value::Null),
+        };
+    };
     let i = index_arg(a, 1, "get", l.len())?;
     Ok(l[i].clone())
 }
@@ -274,15 +280,41 @@ fn sort(a: &[Value]) -> Result<Value> {
     Ok(Value::list(v))
 }
 
+/// A scalar as a hashable identity that agrees with `equals` (numbers by value, dates by
+/// instant); `None` for lists, maps and files, which are compared one by one.
+#[derive(PartialEq, Eq, Hash)]
+enum Identity {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Dec(u64),
+    Text(crate::value::Text),
+    Time(jiff::civil::DateTime),
+}
+
+fn identity(v: &Value) -> Option<Identity> {
+    Some(match v {
+        Value::Null => Identity::Null,
+        Value::Bool(b) => Identity::Bool(*b),
+        Value::Int(n) => Identity::Int(*n),
+        // A whole decimal equals the Number of the same value (and -0.0 equals 0).
+        Value::Dec(d) if d.fract() == 0.0 && d.abs() < 9.0e18 => Identity::Int(*d as i64),
+        Value::Dec(d) => Identity::Dec(d.to_bits()),
+        Value::Text(t) => Identity::Text(t.clone()),
+        Value::Date(d) => Identity::Time(d.to_datetime(jiff::civil::Time::midnight())),
+        Value::DateTime(d) => Identity::Time(*d),
+        Value::Coll(_) | Value::File(_) => return None,
+    })
+}
+
 /// Keep the first of each group of equal values (text `"1"` and number `1` stay apart).
 fn dedupe(values: impl Iterator<Item = Value>) -> Vec<Value> {
-    let mut seen = std::collections::HashSet::<Key>::new();
+    let mut seen = std::collections::HashSet::<Identity>::new();
     let mut out: Vec<Value> = Vec::new();
     for v in values {
-        let fresh = match &v {
-            // Keys of lists and maps are their text: compare those by value instead.
-            Value::Coll(_) | Value::File(_) => !out.iter().any(|o| equals(o, &v)),
-            _ => seen.insert(Key::new(v.clone())),
+        let fresh = match identity(&v) {
+            Some(id) => seen.insert(id),
+            None => !out.iter().any(|o| equals(o, &v)),
         };
         if fresh {
             out.push(v);

@@ -65,6 +65,17 @@ fn put_pairs(c: &Coll, pairs: impl IntoIterator<Item = (Key, Value)>) -> Result<
     }
 }
 
+/// Insert one pair (the hot path of `put`).
+fn put_pair(c: &Coll, key: Key, v: Value) -> Result<()> {
+    match c.map_mut() {
+        Some(mut m) => {
+            m.insert(key, v);
+            Ok(())
+        }
+        None => Err(Error::runtime("Cannot add a key-value pair to an index-value collection (a list)")),
+    }
+}
+
 /// The entries of the map in `args[i]`, copied (an undecided `{}` has none).
 fn map_entries(a: &[Value], i: usize, func: &str) -> Result<Vec<(Key, Value)>> {
     if let Value::Coll(c) = &a[i] {
@@ -79,7 +90,7 @@ fn map_entries(a: &[Value], i: usize, func: &str) -> Result<Vec<(Key, Value)>> {
 fn put(a: &[Value]) -> Result<Value> {
     let c = coll_arg(a, 0, "put")?;
     let key = Key::new(a[1].clone());
-    put_pairs(c, [(key, a[2].clone())])?;
+    put_pair(c, key, a[2].clone())?;
     Ok(Value::Null)
 }
 
@@ -158,8 +169,7 @@ fn contains_value(a: &[Value]) -> Result<Value> {
 fn insert(a: &[Value]) -> Result<Value> {
     let c = coll_arg(a, 0, "insert")?;
     if a.len() == 3 {
-        let key = Key::new(a[1].clone());
-        put_pairs(c, [(key, a[2].clone())])?;
+        put_pair(c, Key::new(a[1].clone()), a[2].clone())?;
     } else if c.is_list() || c.is_undecided() {
         push(c, a[1].clone())?;
     } else if let Value::Coll(arg) = &a[1] {
@@ -250,7 +260,6 @@ fn update(a: &[Value]) -> Result<Value> {
         }
         return Ok(Value::Null);
     }
-    let key = Key::new(a[1].clone());
-    put_pairs(c, [(key, a[2].clone())])?;
+    put_pair(c, Key::new(a[1].clone()), a[2].clone())?;
     Ok(Value::Null)
 }

@@ -66,12 +66,12 @@ pub const fn b(name: &'static str, recv: Recv, min: usize, max: usize, func: Fun
     Builtin { name, recv, min, max, func }
 }
 
-type Table = HashMap<String, Vec<&'static Builtin>>;
+type Table = HashMap<String, Vec<&'static Builtin>, foldhash::fast::FixedState>;
 
 fn table() -> &'static Table {
     static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Table = HashMap::new();
+        let mut t: Table = HashMap::default();
         // Order matters where a name has several receivers: the first that accepts wins.
         for group in [text::BUILTINS, number::BUILTINS, list::BUILTINS, map::BUILTINS, time::BUILTINS, misc::BUILTINS] {
             for entry in group {

@@ -447,7 +447,7 @@ fn pad_count(a: &[Value], func: &str) -> Result<usize> {
     if n > MAX_PAD {
         return Err(Error::runtime(format!("{func}: the length {n} is above the maximum {MAX_PAD}")));
     }
-    Ok((n - char_len(t) as i64).max(0) as usize)
+    Ok(n.saturating_sub(char_len(t) as i64).max(0) as usize)
 }
 
 /// `"Left".leftpad(6)` is `  Left` (spaces up to 6 characters).

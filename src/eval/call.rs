@@ -58,12 +58,12 @@ impl Interp<'_> {
         if let Some(f) = self.function(name) {
             return self.call_script(&f, args, frame, span);
         }
-        let lower = name.to_ascii_lowercase();
-        match lower.as_str() {
-            "map" => return self.map_ctor(args, frame, span),
-            "list" => return self.list_ctor(None, args, frame, span),
-            "collection" => return self.collection_ctor(args, frame, span),
-            _ => {}
+        if name.eq_ignore_ascii_case("map") {
+            return self.map_ctor(args, frame, span);
+        } else if name.eq_ignore_ascii_case("list") {
+            return self.list_ctor(None, args, frame, span);
+        } else if name.eq_ignore_ascii_case("collection") {
+            return self.collection_ctor(args, frame, span);
         }
         if let Some(entries) = builtins::lookup(name) {
             let base = self.stack.len();
@@ -71,7 +71,7 @@ impl Interp<'_> {
             self.stack.truncate(base);
             return result.map_err(|e| e.with_span(span));
         }
-        if CREATOR_FUNCTIONS.contains(&lower.as_str()) {
+        if CREATOR_FUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(name)) {
             return Err(Error::runtime(format!("'{name}' is not supported outside Zoho Creator")).with_span(span));
         }
         Err(Error::runtime(format!("Function '{name}' is not defined")).with_span(span))

@@ -114,6 +114,9 @@ impl<'h> Interp<'h> {
 
     /// Find a defined function by name (with or without its namespace).
     pub fn function(&self, name: &str) -> Option<Rc<Function>> {
+        if self.functions.is_empty() {
+            return None;
+        }
         let short = name.rsplit('.').next().unwrap_or(name);
         self.functions.get(&short.to_ascii_lowercase()).cloned()
     }

@@ -22,21 +22,21 @@ use std::collections::HashMap;
 /// Cached regexes beyond this count are dropped (all at once: scripts use few patterns).
 const CACHE_LIMIT: usize = 256;
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    Search,
-    IgnoreCase,
-    Whole,
+    Search = 0,
+    IgnoreCase = 1,
+    Whole = 2,
 }
 
 thread_local! {
-    static CACHE: RefCell<HashMap<(String, Mode), Regex>> = RefCell::new(HashMap::new());
+    /// Pattern text -> its regex per `Mode` (looked up by `&str`: no allocation on a hit).
+    static CACHE: RefCell<HashMap<String, [Option<Regex>; 3]>> = RefCell::new(HashMap::new());
 }
 
 /// The compiled regex for a Java pattern, from the cache when it was seen before.
 fn compile(pattern: &str, mode: Mode, func: &str) -> Result<Regex> {
-    let key = (pattern.to_string(), mode);
-    if let Some(re) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).and_then(|slots| slots[mode as usize].clone())) {
         return Ok(re);
     }
     let java = translate(pattern);
@@ -57,7 +57,7 @@ fn compile(pattern: &str, mode: Mode, func: &str) -> Result<Regex> {
         if c.len() >= CACHE_LIMIT {
             c.clear();
         }
-        c.insert(key, re.clone());
+        c.entry(pattern.to_string()).or_default()[mode as usize] = Some(re.clone());
     });
     Ok(re)
 }
@@ -95,14 +95,16 @@ fn translate(p: &str) -> Cow<'_, str> {
                 }
                 Some(k @ ('p' | 'P')) if chars.peek() == Some(&'{') => {
                     let mut name = String::new();
+                    let mut closed = false;
                     chars.next();
                     for n in chars.by_ref() {
                         if n == '}' {
+                            closed = true;
                             break;
                         }
                         name.push(n);
                     }
-                    match posix_class(&name) {
+                    match posix_class(&name).filter(|_| closed) {
                         Some(posix) => {
                             let neg = if k == 'P' { "^" } else { "" };
                             if class_depth > 0 {
@@ -111,7 +113,8 @@ fn translate(p: &str) -> Cow<'_, str> {
                                 out.push_str(&format!("[[:{neg}{posix}:]]"));
                             }
                         }
-                        None => out.push_str(&format!("\\{k}{{{name}}}")),
+                        None if closed => out.push_str(&format!("\\{k}{{{name}}}")),
+                        None => out.push_str(&format!("\\{k}{{{name}")),
                     }
                 }
                 Some(e) if e.is_ascii_alphanumeric() => {
