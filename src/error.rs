@@ -79,11 +79,8 @@ impl Error {
             out.push_str(&format!("{pad}--> {}:{}:{}\n", src.name(), line, col));
             out.push_str(&format!("{pad} |\n"));
             out.push_str(&format!("{num} | {text}\n"));
-            let caret_pad: String = text
-                .chars()
-                .take(col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let caret_pad: String =
+                text.chars().take(col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             out.push_str(&format!("{pad} | {caret_pad}^ {}\n", self.0.message));
         } else if let Some(src) = source {
             out.push_str(&format!("  --> {}\n", src.name()));

@@ -59,7 +59,10 @@ fn check(path: PathBuf) -> Result<(), Failed> {
         return Ok(());
     }
     let expected = std::fs::read_to_string(&expected_path).map_err(|_| {
-        Failed::from(format!("{} is missing: run `BLESS=1 cargo test --test golden` to create it", expected_path.display()))
+        Failed::from(format!(
+            "{} is missing: run `BLESS=1 cargo test --test golden` to create it",
+            expected_path.display()
+        ))
     })?;
     if expected == actual {
         return Ok(());

@@ -376,11 +376,7 @@ fn number(v: &Value, func: &str) -> Result<Value> {
 }
 
 fn not_numeric(func: &str, v: &Value) -> Error {
-    Error::runtime(format!(
-        "{func} needs a list of numbers, but it holds '{}' of type {}",
-        v.to_text(),
-        v.type_name()
-    ))
+    Error::runtime(format!("{func} needs a list of numbers, but it holds '{}' of type {}", v.to_text(), v.type_name()))
 }
 
 /// The elements paired with their numeric values, sorted ascending by value (stable).
@@ -489,11 +485,8 @@ fn rank(a: &[Value]) -> Result<Value> {
     let r = ranked(a, "rank")?;
     let x = number(&a[1], "rank")?;
     let asc = a.len() > 2 && text_of(a, 2).eq_ignore_ascii_case("asc");
-    let found = if asc {
-        r.iter().position(|e| equals(&e.1, &x))
-    } else {
-        r.iter().rev().position(|e| equals(&e.1, &x))
-    };
+    let found =
+        if asc { r.iter().position(|e| equals(&e.1, &x)) } else { r.iter().rev().position(|e| equals(&e.1, &x)) };
     match found {
         Some(i) => Ok(Value::Int(i as i64 + 1)),
         None => Err(Error::runtime(format!("rank: {} is not in the list", a[1].to_text()))),

@@ -26,10 +26,9 @@ pub const BUILTINS: &[Builtin] = &[
 fn size(a: &[Value]) -> Result<Value> {
     match &a[0] {
         Value::Coll(c) => Ok(Value::Int(c.len() as i64)),
-        other => Err(Error::runtime(format!(
-            "The function 'size' cannot be used on a value of type {}",
-            other.type_name()
-        ))),
+        other => {
+            Err(Error::runtime(format!("The function 'size' cannot be used on a value of type {}", other.type_name())))
+        }
     }
 }
 
@@ -311,9 +310,7 @@ fn output(digest: &[u8], kind: Option<&Value>, default: &str, func: &str) -> Res
         }
         "base64" => Ok(Value::from_string(base64_encode(digest))),
         "binary" => Err(Error::runtime(format!("{func}: the output type 'binary' is not supported by dg"))),
-        other => Err(Error::runtime(format!(
-            "{func}: unknown output type '{other}' (use \"hex\" or \"base64\")"
-        ))),
+        other => Err(Error::runtime(format!("{func}: unknown output type '{other}' (use \"hex\" or \"base64\")"))),
     }
 }
 

@@ -103,24 +103,6 @@ fn lower<'b>(name: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
     std::str::from_utf8(b).ok()
 }
 
-/// True when `name` is any built-in (for "unknown function" decisions and `dg check`).
-pub fn is_builtin(name: &str) -> bool {
-    lookup(name).is_some()
-}
-
-/// Every built-in name, lower-case (completion, "did you mean").
-pub fn names() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = table().values().map(|e| e[0].name).collect();
-    v.sort_unstable();
-    v
-}
-
-/// Call built-in `name` with `args[0]` as receiver. `None` when no built-in has that name.
-pub fn call(name: &str, args: &[Value]) -> Option<Result<Value>> {
-    let entries = lookup(name)?;
-    Some(dispatch(name, entries, args))
-}
-
 /// Call resolved entries (the evaluator may cache `lookup`'s answer).
 pub fn dispatch(name: &str, entries: &[&'static Builtin], args: &[Value]) -> Result<Value> {
     let n = args.len().saturating_sub(1);
@@ -143,9 +125,8 @@ pub fn dispatch(name: &str, entries: &[&'static Builtin], args: &[Value]) -> Res
     }
     Err(match recv {
         Value::Null => Error::runtime(format!("Cannot call '{name}' on a null value")),
-        other => Error::runtime(format!(
-            "The function '{name}' cannot be used on a value of type {}",
-            other.type_name()
-        )),
+        other => {
+            Error::runtime(format!("The function '{name}' cannot be used on a value of type {}", other.type_name()))
+        }
     })
 }

@@ -131,9 +131,8 @@ fn read_source(path: &PathBuf) -> Result<SourceFile, Error> {
 
 /// `--arg NAME=VALUE`: JSON when it parses, else text; `@file` reads the value from a file.
 fn parse_input(spec: &str) -> Result<(String, Value), Error> {
-    let (name, raw) = spec
-        .split_once('=')
-        .ok_or_else(|| Error::usage(format!("--arg expects NAME=VALUE, got '{spec}'")))?;
+    let (name, raw) =
+        spec.split_once('=').ok_or_else(|| Error::usage(format!("--arg expects NAME=VALUE, got '{spec}'")))?;
     let raw = match raw.strip_prefix('@') {
         Some(file) => std::fs::read_to_string(file).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?,
         None => raw.to_string(),
@@ -174,10 +173,8 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         host.info(syntax::print::script(&script).trim_end());
         return 0;
     }
-    let limits = Limits {
-        statements: args.statement_limit,
-        timeout: args.timeout.map(std::time::Duration::from_secs_f64),
-    };
+    let limits =
+        Limits { statements: args.statement_limit, timeout: args.timeout.map(std::time::Duration::from_secs_f64) };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
     let mut interp = Interp::new(host, src.clone(), limits);
     for (name, v) in system {
@@ -223,11 +220,13 @@ fn check(args: &CheckArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     let mut code = 0;
     let mut findings = Vec::new();
     for path in &args.files {
-        let result = read_source(path).and_then(|src| syntax::parse(&src).map(|_| ()).map_err(|e| (e, src)).map_err(|(e, src)| {
-            let (line, col) = e.span().map(|s| src.line_col(s.start as usize)).unwrap_or((1, 1));
-            findings.push((src.name().to_string(), line, col, e.message().to_string()));
-            e
-        }));
+        let result = read_source(path).and_then(|src| {
+            syntax::parse(&src).map(|_| ()).map_err(|e| (e, src)).map_err(|(e, src)| {
+                let (line, col) = e.span().map(|s| src.line_col(s.start as usize)).unwrap_or((1, 1));
+                findings.push((src.name().to_string(), line, col, e.message().to_string()));
+                e
+            })
+        });
         if let Err(e) = result {
             code = code.max(e.exit_code());
             if e.kind() == crate::error::ErrorKind::Usage {

@@ -34,10 +34,7 @@ impl Budget {
     pub fn tick(&mut self) -> Result<()> {
         self.count += 1;
         if self.count > self.limit {
-            return Err(Error::limit(format!(
-                "Execution limit exceeded: more than {} statements",
-                self.limit
-            )));
+            return Err(Error::limit(format!("Execution limit exceeded: more than {} statements", self.limit)));
         }
         if self.count >= self.next_clock {
             self.next_clock = self.count + CLOCK_EVERY;

@@ -11,7 +11,14 @@ const CREATOR_FUNCTIONS: &[&str] = &["openurl", "getfieldnames", "thisapp", "rel
 
 impl Interp<'_> {
     /// `recv.name(args)`
-    pub(crate) fn method(&mut self, recv: &Expr, name: &str, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
+    pub(crate) fn method(
+        &mut self,
+        recv: &Expr,
+        name: &str,
+        args: &[Arg],
+        frame: &mut Frame,
+        span: Span,
+    ) -> Result<Value> {
         let entries = builtins::lookup(name);
         if entries.is_none() {
             // Creator's `Form.Subform()` row constructor: an undefined name with a call on it.
@@ -42,10 +49,13 @@ impl Interp<'_> {
         result.map_err(|e| e.with_span(span))
     }
 
+    /// Evaluate arguments onto the stack; a `key: value` argument (`c.insert("CRM": 5)`)
+    /// passes its key and its value as two arguments.
     fn push_args(&mut self, args: &[Arg], frame: &mut Frame) -> Result<()> {
         for a in args {
-            if a.key.is_some() {
-                return Err(Error::runtime("a 'key: value' argument is only valid in Collection(...)"));
+            if let Some(k) = &a.key {
+                let k = self.eval(k, frame)?;
+                self.stack.push(k);
             }
             let v = self.eval(&a.value, frame)?;
             self.stack.push(v);
@@ -67,7 +77,8 @@ impl Interp<'_> {
         }
         if let Some(entries) = builtins::lookup(name) {
             let base = self.stack.len();
-            let result = self.push_args(args, frame).and_then(|_| builtins::dispatch(name, entries, &self.stack[base..]));
+            let result =
+                self.push_args(args, frame).and_then(|_| builtins::dispatch(name, entries, &self.stack[base..]));
             self.stack.truncate(base);
             return result.map_err(|e| e.with_span(span));
         }
@@ -184,7 +195,14 @@ impl Interp<'_> {
     }
 
     /// `List:String()`, `Map:String()` ...
-    pub(crate) fn typed_ctor(&mut self, kind: &str, elem: &str, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
+    pub(crate) fn typed_ctor(
+        &mut self,
+        kind: &str,
+        elem: &str,
+        args: &[Arg],
+        frame: &mut Frame,
+        span: Span,
+    ) -> Result<Value> {
         match kind {
             "list" => {
                 let e = elem_type(elem);

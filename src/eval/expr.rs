@@ -15,9 +15,9 @@ impl Interp<'_> {
         match &e.node {
             ExprKind::Var(v) => match &frame[v.slot as usize] {
                 Some(x) => Ok(x.clone()),
-                None => self.unset_var(&v.name).ok_or_else(|| {
-                    Error::runtime(format!("Variable '{}' is not defined", v.name)).with_span(e.span)
-                }),
+                None => self
+                    .unset_var(&v.name)
+                    .ok_or_else(|| Error::runtime(format!("Variable '{}' is not defined", v.name)).with_span(e.span)),
             },
             ExprKind::Lit(l) => Ok(literal(l)),
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, frame).map_err(|err| err.with_span(e.span)),
@@ -66,10 +66,10 @@ impl Interp<'_> {
                 crate::syntax::print::expr(recv)
             ))
             .with_span(e.span)),
-            ExprKind::InsertInto { form, .. } => Err(Error::runtime(format!(
-                "'insert into {form}' is not supported outside Zoho Creator"
-            ))
-            .with_span(e.span)),
+            ExprKind::InsertInto { form, .. } => {
+                Err(Error::runtime(format!("'insert into {form}' is not supported outside Zoho Creator"))
+                    .with_span(e.span))
+            }
             ExprKind::InvokeApi(_) => Err(Error::runtime(
                 "invokeapi is not available in this version of dg: calls to Zoho's own APIs are not built yet",
             )

@@ -126,9 +126,7 @@ impl<'h> Interp<'h> {
         let args: Vec<Value> = f
             .params
             .iter()
-            .map(|p| {
-                inputs.iter().find(|(n, _)| *n == *p.var.name).map(|(_, v)| v.clone()).unwrap_or(Value::Null)
-            })
+            .map(|p| inputs.iter().find(|(n, _)| *n == *p.var.name).map(|(_, v)| v.clone()).unwrap_or(Value::Null))
             .collect();
         self.call_function(f, args, f.span)
     }

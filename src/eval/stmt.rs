@@ -145,7 +145,14 @@ impl Interp<'_> {
     }
 
     /// `a.b.c = v`: put key `c` in the map reached by `a.b`.
-    fn set_field(&mut self, var: &Var, path: &[std::rc::Rc<str>], op: AssignOp, v: Value, frame: &mut Frame) -> Result<()> {
+    fn set_field(
+        &mut self,
+        var: &Var,
+        path: &[std::rc::Rc<str>],
+        op: AssignOp,
+        v: Value,
+        frame: &mut Frame,
+    ) -> Result<()> {
         let mut target = match &frame[var.slot as usize] {
             Some(v) => v.clone(),
             None => return Err(Error::runtime(format!("Variable '{}' is not defined", var.name))),
@@ -155,12 +162,10 @@ impl Interp<'_> {
             target = field_of(&target, name)?;
         }
         let Value::Coll(c) = &target else {
-            return Err(Error::runtime(format!(
-                "Cannot set field '{last}' on a value of type {}",
-                target.type_name()
-            )));
+            return Err(Error::runtime(format!("Cannot set field '{last}' on a value of type {}", target.type_name())));
         };
-        let mut map = c.map_mut().ok_or_else(|| Error::runtime(format!("Cannot set field '{last}' on a value of type LIST")))?;
+        let mut map =
+            c.map_mut().ok_or_else(|| Error::runtime(format!("Cannot set field '{last}' on a value of type LIST")))?;
         let key = Key::text(last);
         let v = match op {
             AssignOp::Set => v,
@@ -196,10 +201,7 @@ pub(crate) fn field_of(v: &Value, name: &str) -> Result<Value> {
             None => Err(Error::runtime(format!("Cannot read field '{name}' of a value of type LIST"))),
         },
         Value::Null => Err(Error::runtime(format!("Cannot read field '{name}' of a null value"))),
-        other => Err(Error::runtime(format!(
-            "Cannot read field '{name}' of a value of type {}",
-            other.type_name()
-        ))),
+        other => Err(Error::runtime(format!("Cannot read field '{name}' of a value of type {}", other.type_name()))),
     }
 }
 

@@ -111,28 +111,54 @@ pub enum ExprKind {
     IfNull(Box<Expr>, Box<Expr>),
     /// `name(args)`: a built-in function or a constructor (`Map()`, `List()`, `Collection(..)`)
     /// or a function defined in the script; the name as written
-    Call { name: Rc<str>, args: Vec<Arg> },
+    Call {
+        name: Rc<str>,
+        args: Vec<Arg>,
+    },
     /// `thisapp.f(..)`, `standalone.f(..)`, `automation.f(..)`
-    UserCall { name: Rc<str>, args: Vec<Arg> },
+    UserCall {
+        name: Rc<str>,
+        args: Vec<Arg>,
+    },
     /// `List:String()` and friends: the element type as written
-    TypedCtor { kind: Rc<str>, elem: Rc<str>, args: Vec<Arg> },
+    TypedCtor {
+        kind: Rc<str>,
+        elem: Rc<str>,
+        args: Vec<Arg>,
+    },
     /// `recv.name(args)`
-    Method { recv: Box<Expr>, name: Rc<str>, args: Vec<Arg> },
+    Method {
+        recv: Box<Expr>,
+        name: Rc<str>,
+        args: Vec<Arg>,
+    },
     /// `recv.name` without a call (Creator `input.Field`, `row.Qty`)
-    Field { recv: Box<Expr>, name: Rc<str> },
+    Field {
+        recv: Box<Expr>,
+        name: Rc<str>,
+    },
     /// `Form[criteria]` (Creator record fetch)
-    Index { recv: Box<Expr>, index: Box<Expr> },
+    Index {
+        recv: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `zoho.currentdate`, `zoho.loginuserid`, ...: the lower-case name after `zoho.`
     ZohoValue(Rc<str>),
     /// `zoho.crm.getRecordById(..)`, `zoho.encryption.base64Encode(..)`: the dotted path after
     /// `zoho.` as written, with its arguments
-    ZohoTask { path: Rc<str>, args: Vec<Arg> },
+    ZohoTask {
+        path: Rc<str>,
+        args: Vec<Arg>,
+    },
     /// `invokeurl [ key: value ... ]`
     InvokeUrl(Vec<BlockPair>),
     /// `invokeapi [ service: ... path: ... ]` (Zoho's own-API calls; parsed, not run)
     InvokeApi(Vec<BlockPair>),
     /// Creator `insert into Form [ Field = value ... ]`
-    InsertInto { form: Rc<str>, fields: Vec<(Rc<str>, Expr)> },
+    InsertInto {
+        form: Rc<str>,
+        fields: Vec<(Rc<str>, Expr)>,
+    },
 }
 
 /// A call argument: a value, or `key: value` inside `Collection("k": "v")`.
@@ -164,15 +190,39 @@ pub type Stmt = Spanned<StmtKind>;
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `x = e;` `x += e;`
-    Assign { var: Var, op: AssignOp, value: Expr },
+    Assign {
+        var: Var,
+        op: AssignOp,
+        value: Expr,
+    },
     /// `a.b.c = e;` puts key `c` in the map `a.b`
-    SetField { var: Var, path: Vec<Rc<str>>, op: AssignOp, value: Expr },
+    SetField {
+        var: Var,
+        path: Vec<Rc<str>>,
+        op: AssignOp,
+        value: Expr,
+    },
     Expr(Expr),
     Info(Expr),
-    If { branches: Vec<(Expr, Block)>, otherwise: Option<Block> },
-    ForEach { var: Var, iter: Expr, body: Block },
-    ForIndex { var: Var, iter: Expr, body: Block },
-    Try { body: Block, err: Var, handler: Block },
+    If {
+        branches: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    ForEach {
+        var: Var,
+        iter: Expr,
+        body: Block,
+    },
+    ForIndex {
+        var: Var,
+        iter: Expr,
+        body: Block,
+    },
+    Try {
+        body: Block,
+        err: Var,
+        handler: Block,
+    },
     Return(Option<Expr>),
     Break,
     Continue,

@@ -105,14 +105,7 @@ fn func_def(p: Pair) -> Result<Function> {
         params.push(Param { type_name, var });
     }
     let stmts = block(it.next().unwrap(), &mut scope)?;
-    Ok(Function {
-        return_type,
-        namespace,
-        name,
-        params,
-        body: Body { stmts, slots: scope.slots },
-        span: sp,
-    })
+    Ok(Function { return_type, namespace, name, params, body: Body { stmts, slots: scope.slots }, span: sp })
 }
 
 fn block(p: Pair, scope: &mut Scope) -> Result<Block> {
@@ -224,10 +217,7 @@ fn stmt(p: Pair, scope: &mut Scope) -> Result<Option<Stmt>> {
             _ => "disable",
         }),
         Rule::while_stmt => {
-            return Err(Error::syntax(
-                "'while' loops are not part of Deluge: use 'for each x in list'",
-                sp,
-            ))
+            return Err(Error::syntax("'while' loops are not part of Deluge: use 'for each x in list'", sp))
         }
         Rule::c_for_stmt => {
             return Err(Error::syntax(
@@ -430,8 +420,15 @@ fn primary(p: Pair, scope: &mut Scope) -> Result<Expr> {
 
 /// System values after `zoho.` (everything else after `zoho.` is an integration task).
 const ZOHO_VALUES: &[&str] = &[
-    "currentdate", "currenttime", "loginuserid", "loginuser", "adminuserid", "adminuser",
-    "appname", "appuri", "ipaddress",
+    "currentdate",
+    "currenttime",
+    "loginuserid",
+    "loginuser",
+    "adminuserid",
+    "adminuser",
+    "appname",
+    "appuri",
+    "ipaddress",
 ];
 
 fn qualified(p: Pair, scope: &mut Scope) -> Result<Expr> {
@@ -439,7 +436,7 @@ fn qualified(p: Pair, scope: &mut Scope) -> Result<Expr> {
     let mut it = p.into_inner();
     let head = it.next().unwrap().as_str().to_ascii_lowercase();
     let mut segs: Vec<(Rc<str>, Span)> = Vec::new();
-    let mut call_args = None;
+    let mut call_args: Option<Vec<Arg>> = None;
     for part in it {
         match part.as_rule() {
             Rule::args => call_args = Some(args(part, scope)?),
@@ -469,9 +466,9 @@ fn qualified(p: Pair, scope: &mut Scope) -> Result<Expr> {
         });
     }
     // zoho.currentdate.addDay(1): the value, then fields and a final method call.
-    let mut value = Spanned { node: ExprKind::ZohoValue(Rc::from(first)), span: Span { start: sp.start, end: segs[0].1.end } };
+    let mut value =
+        Spanned { node: ExprKind::ZohoValue(Rc::from(first)), span: Span { start: sp.start, end: segs[0].1.end } };
     let n = segs.len();
-    let mut call_args = call_args;
     for (i, (name, s)) in segs.into_iter().enumerate().skip(1) {
         let recv = Box::new(value);
         let node = match (i == n - 1, call_args.take()) {
@@ -496,7 +493,10 @@ fn brace(p: Pair, scope: &mut Scope) -> Result<ExprKind> {
         match it.next() {
             Some(v) => {
                 if !list.is_empty() {
-                    return Err(Error::syntax("a key: value pair in a list: use either a list {a, b} or a map {\"k\": v}", isp));
+                    return Err(Error::syntax(
+                        "a key: value pair in a list: use either a list {a, b} or a map {\"k\": v}",
+                        isp,
+                    ));
                 }
                 map.push((first, expr(v, scope)?));
             }
@@ -537,10 +537,7 @@ fn number(text: &str, sp: Span) -> Result<ExprKind> {
     } else {
         match text.parse::<i64>() {
             Ok(v) => Ok(ExprKind::Lit(Lit::Int(v))),
-            Err(_) => Err(Error::syntax(
-                format!("the number {text} does not fit in a 64-bit integer"),
-                sp,
-            )),
+            Err(_) => Err(Error::syntax(format!("the number {text} does not fit in a 64-bit integer"), sp)),
         }
     }
 }

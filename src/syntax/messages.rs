@@ -9,16 +9,14 @@ use pest::error::{ErrorVariant, InputLocation};
 fn rule_words(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
-        expr | operand | number | dq_text | sq_text | kw_true | kw_false | kw_null | brace_lit
-        | bracket_lit | paren | inline_if | invokeurl | invokeapi | insert_into | typed_ctor | call
-        | qualified | variable | op_not | op_neg | op_pos | item | type_head | qual_head => {
-            "an expression"
-        }
-        op_or | op_and | op_eq | op_ne | op_le | op_ge | op_lt | op_gt | op_in | op_add
-        | op_sub | op_mul | op_div | op_mod | method_call | field | index => "an operator",
-        if_stmt | for_stmt | try_stmt | while_stmt | c_for_stmt | return_stmt | break_stmt
-        | continue_stmt | info_stmt | sendmail_stmt | delete_stmt | alert_stmt | cancel_stmt
-        | incdec_stmt | field_ui_stmt | assign_stmt | expr_stmt | empty_stmt | func_def | target => "a statement",
+        expr | operand | number | dq_text | sq_text | kw_true | kw_false | kw_null | brace_lit | bracket_lit
+        | paren | inline_if | invokeurl | invokeapi | insert_into | typed_ctor | call | qualified | variable
+        | op_not | op_neg | op_pos | item | type_head | qual_head => "an expression",
+        op_or | op_and | op_eq | op_ne | op_le | op_ge | op_lt | op_gt | op_in | op_add | op_sub | op_mul | op_div
+        | op_mod | method_call | field | index => "an operator",
+        if_stmt | for_stmt | try_stmt | while_stmt | c_for_stmt | return_stmt | break_stmt | continue_stmt
+        | info_stmt | sendmail_stmt | delete_stmt | alert_stmt | cancel_stmt | incdec_stmt | field_ui_stmt
+        | assign_stmt | expr_stmt | empty_stmt | func_def | target => "a statement",
         block => "'{'",
         assign_op => "'='",
         block_pair | block_key => "a key such as 'url:'",
@@ -97,10 +95,7 @@ pub fn syntax_error(text: &str, err: pest::error::Error<Rule>) -> Error {
     let span = Span::new(pos, pos + 1);
     let found = text[pos..].chars().next();
     if let ErrorVariant::CustomError { message } = &err.variant {
-        return Error::syntax(
-            format!("the script cannot be parsed here ({message}); is it nested too deeply?"),
-            span,
-        );
+        return Error::syntax(format!("the script cannot be parsed here ({message}); is it nested too deeply?"), span);
     }
     if starts_unterminated(text, pos) {
         let what = if text[pos..].starts_with("/*") { "comment" } else { "text" };
@@ -150,10 +145,8 @@ pub fn syntax_error(text: &str, err: pest::error::Error<Rule>) -> Error {
     let has_operator = wanted.iter().any(|w| w == "an operator");
     let starts_something = wanted.iter().any(|w| w == "an expression");
     wanted.retain(|w| {
-        w.len() <= 40
-            && !(has_operator && is_operator_token(w))
-            && !(starts_something && starts_expression(w))
-            && !matches!(w.as_str(), "'_'" | "'++'" | "'--'")
+        let covered = (has_operator && is_operator_token(w)) || (starts_something && starts_expression(w));
+        w.len() <= 40 && !covered && !matches!(w.as_str(), "'_'" | "'++'" | "'--'")
     });
     if wanted.iter().any(|w| w == "a statement") {
         wanted.retain(|w| w != "a name" && w != "a type name" && w != "an expression");
@@ -185,8 +178,24 @@ fn starts_expression(w: &str) -> bool {
 fn is_operator_token(w: &str) -> bool {
     matches!(
         w,
-        "'+'" | "'-'" | "'*'" | "'/'" | "'%'" | "'=='" | "'='" | "'!='" | "'<'" | "'<='" | "'>'" | "'>='" | "'&&'"
-            | "'||'" | "'in'" | "'['" | "'.'" | "'!'"
+        "'+'"
+            | "'-'"
+            | "'*'"
+            | "'/'"
+            | "'%'"
+            | "'=='"
+            | "'='"
+            | "'!='"
+            | "'<'"
+            | "'<='"
+            | "'>'"
+            | "'>='"
+            | "'&&'"
+            | "'||'"
+            | "'in'"
+            | "'['"
+            | "'.'"
+            | "'!'"
     )
 }
 

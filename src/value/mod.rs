@@ -58,7 +58,11 @@ impl Value {
     }
     /// `{}` / `Collection()`: empty, a list or a map once something is added.
     pub fn empty_collection() -> Value {
-        Value::Coll(Coll(Rc::new(RefCell::new(CollData { items: Items::Map(new_map(0)), elem: None, undecided: true }))))
+        Value::Coll(Coll(Rc::new(RefCell::new(CollData {
+            items: Items::Map(new_map(0)),
+            elem: None,
+            undecided: true,
+        }))))
     }
 
     /// Zoho's name for the type, as used in operator errors.

@@ -158,6 +158,7 @@ pub fn write_decimal(out: &mut String, x: f64) {
 }
 
 /// `write_decimal` into a new String.
+#[cfg(test)]
 pub fn format_decimal(x: f64) -> String {
     let mut s = String::new();
     write_decimal(&mut s, x);

@@ -36,10 +36,7 @@ pub fn type_error(l: &Value, r: &Value, op: &str) -> Error {
 }
 
 fn overflow(l: i64, r: i64, op: ArithOp) -> Error {
-    Error::runtime(format!(
-        "Number overflow: {l} {} {r} does not fit in a 64-bit number",
-        op.symbol()
-    ))
+    Error::runtime(format!("Number overflow: {l} {} {r} does not fit in a 64-bit number", op.symbol()))
 }
 
 fn as_f64(v: &Value) -> Option<f64> {
@@ -147,8 +144,7 @@ fn equals_depth(l: &Value, r: &Value, depth: usize) -> bool {
                     x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equals_depth(p, q, depth + 1))
                 }
                 (Items::Map(x), Items::Map(y)) => {
-                    x.len() == y.len()
-                        && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equals_depth(v, w, depth + 1)))
+                    x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equals_depth(v, w, depth + 1)))
                 }
                 _ => false,
             }

@@ -33,9 +33,7 @@ const MS_PER_DAY: i64 = 86_400_000;
 
 /// 1-based index of `name` (in full, or its first three letters; any case) in `names`.
 fn name_index(names: &[&str], name: &str) -> Option<i64> {
-    let hit = |n: &&str| {
-        n.eq_ignore_ascii_case(name) || (name.len() == 3 && n[..3].eq_ignore_ascii_case(name))
-    };
+    let hit = |n: &&str| n.eq_ignore_ascii_case(name) || (name.len() == 3 && n[..3].eq_ignore_ascii_case(name));
     names.iter().position(hit).map(|i| i as i64 + 1)
 }
 
@@ -267,8 +265,7 @@ pub fn parse_with_pattern(s: &str, pattern: &str) -> Option<Moment> {
             }
             continue;
         }
-        let abutting =
-            matches!(toks.get(k + 1), Some(Tok::Field(c2, n2)) if is_numeric_field(*c2, *n2));
+        let abutting = matches!(toks.get(k + 1), Some(Tok::Field(c2, n2)) if is_numeric_field(*c2, *n2));
         let (min, max) = if abutting { (n, n.min(9)) } else { (1, 9) };
         let (v, len) = sc.num(min, max)?;
         match c {
@@ -331,8 +328,7 @@ fn resolve_tz(name: &str) -> Option<TimeZone> {
 
 /// The zone named, or GMT when absent or unknown (as Java's `TimeZone.getTimeZone` does).
 fn tz_or_gmt(name: Option<&str>) -> TimeZone {
-    name.and_then(resolve_tz)
-        .unwrap_or_else(|| TimeZone::get("GMT").unwrap_or(TimeZone::UTC))
+    name.and_then(resolve_tz).unwrap_or_else(|| TimeZone::get("GMT").unwrap_or(TimeZone::UTC))
 }
 
 /// The local zone's name: `TZ` when it names a known zone, else the system zone, else `UTC`.
@@ -391,11 +387,7 @@ fn zone_info(z: &Zoned) -> ZoneInfo {
     let info = z.time_zone().to_offset_info(z.timestamp());
     let offset = info.offset().seconds();
     let iana = z.time_zone().iana_name().unwrap_or("").to_string();
-    ZoneInfo {
-        offset,
-        abbr: info.abbreviation().to_string(),
-        iana,
-    }
+    ZoneInfo { offset, abbr: info.abbreviation().to_string(), iana }
 }
 
 /// `+0530` (`colon` false) or `+05:30` (`colon` true).
@@ -430,10 +422,7 @@ fn zone_name(z: &ZoneInfo, long: bool) -> String {
         ("IST", "Europe/Dublin") => Some("Irish Standard Time"),
         ("IST", "Asia/Jerusalem" | "Asia/Tel_Aviv") => Some("Israel Standard Time"),
         ("CST", iana) if iana.starts_with("Asia/") => Some("China Standard Time"),
-        (a, _) => LONG_NAMES
-            .iter()
-            .find(|(short, _)| *short == a)
-            .map(|(_, l)| *l),
+        (a, _) => LONG_NAMES.iter().find(|(short, _)| *short == a).map(|(_, l)| *l),
     };
     let gmt = || format!("GMT{}", offset_text(z.offset, true));
     name.map_or_else(gmt, str::to_string)
@@ -448,12 +437,7 @@ fn week_year(d: Date) -> i64 {
 /// Z X w W F`; `'text'` is literal and `''` a quote; other letters give `Err`. `dt` is a wall time
 /// in zone `from_tz`; when `to_tz` is given the time is converted to that zone first (an unknown
 /// zone name means GMT, as in Java). `z`/`Z`/`X` print the zone the result is in.
-pub fn format_pattern(
-    dt: DateTime,
-    pattern: &str,
-    from_tz: &str,
-    to_tz: Option<&str>,
-) -> Result<String, String> {
+pub fn format_pattern(dt: DateTime, pattern: &str, from_tz: &str, to_tz: Option<&str>) -> Result<String, String> {
     let toks = tokenize(pattern)?;
     let (dt, zone) = match (to_tz, dt.to_zoned(tz_or_gmt(Some(from_tz)))) {
         (Some(to), Ok(z)) => {
@@ -682,16 +666,10 @@ mod tests {
     fn default_forms() {
         assert_eq!(format_date(date(2026, 2, 5)), "05-Feb-2026");
         assert_eq!(format_date(date(5, 7, 9)), "09-Jul-0005");
-        assert_eq!(
-            format_datetime(at(2019, 1, 1, 1, 0, 0)),
-            "01-Jan-2019 01:00:00"
-        );
+        assert_eq!(format_datetime(at(2019, 1, 1, 1, 0, 0)), "01-Jan-2019 01:00:00");
         let late = datetime(2019, 12, 31, 23, 59, 59, 999_000_000);
         assert_eq!(format_datetime(late), "31-Dec-2019 23:59:59");
-        assert_eq!(
-            Moment::Date(date(2019, 1, 1)).to_datetime(),
-            at(2019, 1, 1, 0, 0, 0)
-        );
+        assert_eq!(Moment::Date(date(2019, 1, 1)).to_datetime(), at(2019, 1, 1, 0, 0, 0));
     }
 
     #[test]

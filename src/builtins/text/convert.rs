@@ -142,10 +142,9 @@ pub(super) fn to_json_list(a: &[Value]) -> Result<Value> {
     let v = parse_json(recv(a, "toJSONList")?, "toJSONList")?;
     match &v {
         Value::Coll(c) if c.is_list() => Ok(v),
-        other => Err(Error::runtime(format!(
-            "toJSONList needs a JSON array, but the text holds a {}",
-            other.type_name()
-        ))),
+        other => {
+            Err(Error::runtime(format!("toJSONList needs a JSON array, but the text holds a {}", other.type_name())))
+        }
     }
 }
 

@@ -44,14 +44,11 @@ fn compile(pattern: &str, mode: Mode, func: &str) -> Result<Regex> {
         Mode::Whole => Cow::Owned(format!(r"\A(?:{java})\z")),
         _ => java,
     };
-    let re = RegexBuilder::new(&source)
-        .case_insensitive(mode == Mode::IgnoreCase)
-        .build()
-        .map_err(|e| {
-            let text = e.to_string();
-            let why = text.lines().rev().find_map(|l| l.trim().strip_prefix("error: ")).unwrap_or(text.trim());
-            Error::runtime(format!("Invalid regular expression '{pattern}' in {func}: {why}"))
-        })?;
+    let re = RegexBuilder::new(&source).case_insensitive(mode == Mode::IgnoreCase).build().map_err(|e| {
+        let text = e.to_string();
+        let why = text.lines().rev().find_map(|l| l.trim().strip_prefix("error: ")).unwrap_or(text.trim());
+        Error::runtime(format!("Invalid regular expression '{pattern}' in {func}: {why}"))
+    })?;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_LIMIT {
