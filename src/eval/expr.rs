@@ -12,16 +12,44 @@ use std::cmp::Ordering;
 impl Interp<'_> {
     /// Evaluate an expression; errors get the expression's span when they have none.
     pub(crate) fn eval(&mut self, e: &Expr, frame: &mut Frame) -> Result<Value> {
+        // The hot node kinds are handled here; the rest live in `eval_other` so that this
+        // function's stack frame stays small (it recurses for every node).
         match &e.node {
             ExprKind::Var(v) => match &frame[v.slot as usize] {
                 Some(x) => Ok(x.clone()),
-                None => self
-                    .unset_var(&v.name)
-                    .ok_or_else(|| Error::runtime(format!("Variable '{}' is not defined", v.name)).with_span(e.span)),
+                None => self.unset(v, e),
             },
+            ExprKind::Lit(Lit::Int(n)) => Ok(Value::Int(*n)),
             ExprKind::Lit(l) => Ok(literal(l)),
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, frame).map_err(|err| err.with_span(e.span)),
             ExprKind::Method { recv, name, args } => self.method(recv, name, args, frame, e.span),
+            _ => self.eval_other(e, frame),
+        }
+    }
+
+    /// A cheap operand: literals and variables without a call, else `eval`.
+    #[inline(always)]
+    fn operand(&mut self, e: &Expr, frame: &mut Frame) -> Result<Value> {
+        match &e.node {
+            ExprKind::Lit(Lit::Int(n)) => Ok(Value::Int(*n)),
+            ExprKind::Var(v) => match &frame[v.slot as usize] {
+                Some(x) => Ok(x.clone()),
+                None => self.unset(v, e),
+            },
+            _ => self.eval(e, frame),
+        }
+    }
+
+    #[cold]
+    fn unset(&mut self, v: &crate::syntax::ast::Var, e: &Expr) -> Result<Value> {
+        self.unset_var(&v.name)
+            .ok_or_else(|| Error::runtime(format!("Variable '{}' is not defined", v.name)).with_span(e.span))
+    }
+
+    #[inline(never)]
+    fn eval_other(&mut self, e: &Expr, frame: &mut Frame) -> Result<Value> {
+        match &e.node {
+            ExprKind::Var(_) | ExprKind::Lit(_) | ExprKind::Binary(..) | ExprKind::Method { .. } => self.eval(e, frame),
             ExprKind::Call { name, args } => self.call(name, args, frame, e.span),
             ExprKind::UserCall { name, args } => self.user_call(name, args, frame, e.span),
             ExprKind::Unary(op, x) => {
@@ -128,8 +156,8 @@ impl Interp<'_> {
                 }
             }
             _ => {
-                let lv = self.eval(l, frame)?;
-                let rv = self.eval(r, frame)?;
+                let lv = self.operand(l, frame)?;
+                let rv = self.operand(r, frame)?;
                 // Fast path: integer arithmetic and comparison without the general rules.
                 if let (Value::Int(a), Value::Int(b)) = (&lv, &rv) {
                     let (a, b) = (*a, *b);
