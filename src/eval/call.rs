@@ -19,7 +19,7 @@ impl Interp<'_> {
         frame: &mut Frame,
         span: Span,
     ) -> Result<Value> {
-        let entries = builtins::lookup(name);
+        let entries = self.builtin(name);
         if entries.is_none() {
             // Creator's `Form.Subform()` row constructor: an undefined name with a call on it.
             if let ExprKind::Var(v) = &recv.node {
@@ -75,7 +75,7 @@ impl Interp<'_> {
         } else if name.eq_ignore_ascii_case("collection") {
             return self.collection_ctor(args, frame, span);
         }
-        if let Some(entries) = builtins::lookup(name) {
+        if let Some(entries) = self.builtin(name) {
             let base = self.stack.len();
             let result =
                 self.push_args(args, frame).and_then(|_| builtins::dispatch(name, entries, &self.stack[base..]));

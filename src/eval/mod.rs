@@ -52,6 +52,9 @@ pub struct Interp<'h> {
     stack: Vec<Value>,
     /// `zoho.*` values given on the command line (`--arg zoho.loginuserid=...`).
     system: Vec<(String, Value)>,
+    /// Built-in lookups by the address of the name in the AST: a method call site resolves
+    /// its name once per run instead of lower-casing and hashing it on every call.
+    builtin_cache: HashMap<usize, Option<&'static [&'static crate::builtins::Builtin]>, foldhash::fast::FixedState>,
 }
 
 impl<'h> Interp<'h> {
@@ -65,6 +68,7 @@ impl<'h> Interp<'h> {
             line: String::new(),
             stack: Vec::with_capacity(64),
             system: Vec::new(),
+            builtin_cache: HashMap::default(),
         }
     }
 
@@ -103,6 +107,8 @@ impl<'h> Interp<'h> {
 
     /// Run a body in an existing frame (the REPL keeps one across entries).
     pub fn run_in_frame(&mut self, body: &Body, frame: &mut Frame) -> Result<Option<Value>> {
+        // Names of an earlier body may have been freed and their addresses reused.
+        self.builtin_cache.clear();
         if frame.len() < body.slots.len() {
             frame.resize(body.slots.len(), None);
         }
@@ -136,6 +142,12 @@ impl<'h> Interp<'h> {
         if let Some(note) = self.budget.zoho_note() {
             self.host.note(&note);
         }
+    }
+
+    /// The built-in entries of a name at a call site (cached by the name's address).
+    pub(crate) fn builtin(&mut self, name: &str) -> Option<&'static [&'static crate::builtins::Builtin]> {
+        let key = name.as_ptr() as usize ^ (name.len() << 48);
+        *self.builtin_cache.entry(key).or_insert_with(|| crate::builtins::lookup(name))
     }
 
     pub fn flush(&mut self) {
