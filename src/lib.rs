@@ -9,6 +9,7 @@ pub mod cli;
 mod error;
 mod eval;
 mod host;
+pub(crate) mod integrations;
 mod syntax;
 mod value;
 

@@ -88,6 +88,11 @@ fn main() {
     let args = Arguments::from_args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::env::set_current_dir(root).expect("cd to the crate root");
+    // Never the user's own state: an empty state directory and the suite's connections file.
+    let state = std::env::temp_dir().join(format!("dg-golden-{}", std::process::id()));
+    std::env::set_var("DG_HOME", &state);
+    std::env::set_var("DG_CONNECTIONS", "tests/golden_connections.toml");
+    std::env::remove_var("DG_MASTER_KEY");
     let mut paths = Vec::new();
     scripts(Path::new("scripts"), &mut paths);
     let trials = paths
@@ -98,5 +103,7 @@ fn main() {
             Trial::test(name, move || check(p))
         })
         .collect();
-    libtest_mimic::run(&args, trials).exit();
+    let conclusion = libtest_mimic::run(&args, trials);
+    let _ = std::fs::remove_dir_all(&state);
+    conclusion.exit();
 }

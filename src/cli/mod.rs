@@ -24,6 +24,52 @@ enum Command {
     Run(RunArgs),
     /// Check scripts without running them
     Check(CheckArgs),
+    /// Manage connections: list, show, connect, revoke, delete
+    Connections {
+        #[command(subcommand)]
+        action: ConnAction,
+        /// The connections file
+        #[arg(long, value_name = "PATH", global = true)]
+        connections: Option<PathBuf>,
+    },
+    /// The services connections can use
+    Services {
+        #[command(subcommand)]
+        action: ServiceAction,
+        /// The connections file (for custom services)
+        #[arg(long, value_name = "PATH", global = true)]
+        connections: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConnAction {
+    /// Every declared connection: link name, service, status, scopes, expiry
+    List,
+    /// One connection in detail (never its secrets)
+    Show { link: String },
+    /// Connect: store the credential the connection's auth type needs, encrypted
+    Connect {
+        link: String,
+        /// KEY=VALUE: an API key parameter, username/password, or token/token_secret
+        #[arg(long = "value", value_name = "KEY=VALUE")]
+        values: Vec<String>,
+        /// An OAuth 2.0 grant code (Zoho's Self Client), exchanged for tokens
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Revoke the connection at the provider and mark it revoked
+    Revoke { link: String },
+    /// Revoke, then delete the stored secrets
+    Delete { link: String },
+}
+
+#[derive(Subcommand, Debug)]
+enum ServiceAction {
+    /// Every default service
+    List,
+    /// One service: auth type, endpoints, scopes
+    Show { service: String },
 }
 
 #[derive(clap::Args, Debug)]
@@ -114,7 +160,76 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
     match cli.command {
         Command::Run(args) => run(&args, host, err),
         Command::Check(args) => check(&args, host, err),
+        Command::Connections { action, connections } => connections_command(action, connections, host, err),
+        Command::Services { action, connections } => services_command(action, connections, host, err),
     }
+}
+
+fn report(result: Result<String, Error>, host: &mut dyn Host, err: &mut String) -> i32 {
+    match result {
+        Ok(text) => {
+            if !text.is_empty() {
+                host.info(&text);
+            }
+            0
+        }
+        Err(e) => {
+            err.push_str(&e.render(None));
+            e.exit_code()
+        }
+    }
+}
+
+fn connections_command(action: ConnAction, path: Option<PathBuf>, host: &mut dyn Host, err: &mut String) -> i32 {
+    use crate::integrations::commands;
+    let reg = match crate::integrations::registry::Registry::open(path.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return report(Err(e), host, err),
+    };
+    let mut notes = Vec::new();
+    let result = match action {
+        ConnAction::List => commands::list(&reg),
+        ConnAction::Show { link } => commands::show(&reg, &link),
+        ConnAction::Connect { link, values, code } => {
+            let mut pairs = Vec::new();
+            for v in &values {
+                match v.split_once('=') {
+                    Some((k, val)) => pairs.push((k.trim().to_string(), val.to_string())),
+                    None => {
+                        return report(
+                            Err(Error::usage(format!(
+                                "--value expects KEY=VALUE, got '{}'",
+                                v.split('=').next().unwrap_or("")
+                            ))),
+                            host,
+                            err,
+                        )
+                    }
+                }
+            }
+            commands::connect(&reg, &link, &pairs, code.as_deref(), &mut |line| {
+                eprintln!("{line}");
+            })
+        }
+        ConnAction::Revoke { link } => commands::revoke(&reg, &link),
+        ConnAction::Delete { link } => commands::delete(&reg, &link, &mut |line| notes.push(line.to_string())),
+    };
+    for n in notes {
+        host.note(&n);
+    }
+    report(result, host, err)
+}
+
+fn services_command(action: ServiceAction, path: Option<PathBuf>, host: &mut dyn Host, err: &mut String) -> i32 {
+    use crate::integrations::commands;
+    let result = match action {
+        ServiceAction::List => Ok(commands::services_list()),
+        ServiceAction::Show { service } => {
+            let reg = crate::integrations::registry::Registry::open(path.as_deref()).ok();
+            commands::services_show(reg.as_ref(), &service)
+        }
+    };
+    report(result, host, err)
 }
 
 fn read_source(path: &PathBuf) -> Result<SourceFile, Error> {
@@ -176,7 +291,8 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     let limits =
         Limits { statements: args.statement_limit, timeout: args.timeout.map(std::time::Duration::from_secs_f64) };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
-    let mut interp = Interp::new(host, src.clone(), limits);
+    let mut net = crate::integrations::net_host::NetHost::new(host, args.connections.clone(), args.trace, args.sandbox);
+    let mut interp = Interp::new(&mut net, src.clone(), limits);
     for (name, v) in system {
         interp.set_system_value(&name["zoho.".len()..], v);
     }

@@ -1,0 +1,540 @@
+//! invokeurl: builds the HTTP request from the block's keys, checks the connection's scope
+//! before anything is sent, attaches the credential, sends it with reqwest on tokio and turns
+//! the answer into a Deluge value.
+
+use super::oauth::oauth1;
+use super::registry::{Credential, Registry};
+use super::scopes;
+use super::service::{AuthType, ParamType};
+use super::store::Secrets;
+use crate::error::Error;
+use crate::host::HttpRequest;
+use crate::value::{from_json, new_map, FileData, Key, Value};
+use secrecy::ExposeSecret;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// Zoho's timeout for one invokeurl call.
+pub const INVOKE_TIMEOUT: Duration = Duration::from_secs(40);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    fn parse(s: &str) -> Option<Method> {
+        Some(match s.trim().to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            _ => return None,
+        })
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+    fn reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+enum Body {
+    None,
+    Form(Vec<(String, String)>),
+    Raw(String),
+}
+
+/// An invokeurl block, validated.
+struct Prepared {
+    method: Method,
+    url: reqwest::Url,
+    headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    body: Body,
+    connection: Option<String>,
+    detailed: bool,
+    as_file: bool,
+}
+
+fn get<'a>(req: &'a HttpRequest, key: &str) -> Option<&'a Value> {
+    req.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn pairs_of(v: &Value) -> Vec<(String, String)> {
+    match v {
+        Value::Coll(c) => match c.map() {
+            Some(m) => m.iter().map(|(k, v)| (k.as_str().to_string(), v.to_text())).collect(),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
+    let url_text = match get(req, "url") {
+        Some(Value::Text(t)) => t.to_string(),
+        Some(other) => return Err(Error::runtime(format!("invokeurl 'url' must be text, not {}", other.type_name()))),
+        None => return Err(Error::runtime("invokeurl needs a 'url'")),
+    };
+    let url = reqwest::Url::parse(url_text.trim())
+        .map_err(|e| Error::runtime(format!("invokeurl: '{}' is not a valid URL ({e})", redact_url_text(&url_text))))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::runtime(format!(
+            "invokeurl: only http and https URLs are supported, not '{}'",
+            url.scheme()
+        )));
+    }
+    let method = match get(req, "type") {
+        None | Some(Value::Null) => Method::Get,
+        Some(v) => {
+            let t = v.to_text();
+            Method::parse(&t).ok_or_else(|| {
+                Error::runtime(format!("invokeurl 'type' must be GET, POST, PUT, PATCH or DELETE, not '{t}'"))
+            })?
+        }
+    };
+    let mut headers = match get(req, "headers") {
+        Some(v @ Value::Coll(_)) => pairs_of(v),
+        None | Some(Value::Null) => Vec::new(),
+        Some(other) => {
+            return Err(Error::runtime(format!("invokeurl 'headers' must be a map, not {}", other.type_name())))
+        }
+    };
+    if let Some(ct) = get(req, "content-type").filter(|v| !v.is_null()) {
+        headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+        headers.push(("Content-Type".to_string(), ct.to_text()));
+    }
+    let json_body =
+        headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v.to_ascii_lowercase().contains("json"));
+    let mut query = Vec::new();
+    let mut body = Body::None;
+    match get(req, "parameters") {
+        None | Some(Value::Null) => {}
+        Some(Value::Text(t)) => body = Body::Raw(t.to_string()),
+        Some(v @ Value::Coll(c)) if c.is_map() => {
+            if matches!(method, Method::Get | Method::Delete) {
+                query = pairs_of(v);
+            } else if json_body {
+                body = Body::Raw(v.to_json());
+            } else {
+                body = Body::Form(pairs_of(v));
+            }
+        }
+        Some(other) => body = Body::Raw(other.to_text()),
+    }
+    if let Some(b) = get(req, "body").filter(|v| !v.is_null()) {
+        body = Body::Raw(match b {
+            Value::Coll(_) => b.to_json(),
+            other => other.to_text(),
+        });
+    }
+    if get(req, "files").is_some_and(|v| !v.is_null()) {
+        return Err(Error::runtime("invokeurl 'files' (multipart uploads) is not supported by this version of dg"));
+    }
+    let connection = match get(req, "connection") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.to_text()).filter(|s| !s.is_empty()),
+    };
+    let detailed = matches!(get(req, "detailed"), Some(Value::Bool(true)))
+        || matches!(get(req, "detailed"), Some(Value::Text(t)) if t.eq_ignore_ascii_case("true"));
+    let as_file = get(req, "response-format").is_some_and(|v| v.to_text().eq_ignore_ascii_case("file"));
+    Ok(Prepared { method, url, headers, query, body, connection, detailed, as_file })
+}
+
+/// The network side of a run: the registry, a lazily created runtime and HTTP client.
+pub struct Net {
+    connections: Option<std::path::PathBuf>,
+    registry: Option<Registry>,
+    rt: Option<tokio::runtime::Runtime>,
+    http: Option<reqwest::Client>,
+    /// Token requests never follow redirects (a redirect could carry the client secret away).
+    token_http: Option<reqwest::Client>,
+    pub trace: bool,
+}
+
+impl Net {
+    pub fn new(connections: Option<std::path::PathBuf>, trace: bool) -> Net {
+        Net { connections, registry: None, rt: None, http: None, token_http: None, trace }
+    }
+
+    pub fn registry(&mut self) -> Result<&Registry, Error> {
+        if self.registry.is_none() {
+            self.registry = Some(Registry::open(self.connections.as_deref())?);
+        }
+        Ok(self.registry.as_ref().expect("set above"))
+    }
+
+    fn client(&mut self) -> Result<(), Error> {
+        if self.rt.is_none() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::runtime(format!("cannot start the network runtime: {e}")))?;
+            self.rt = Some(rt);
+        }
+        if self.http.is_none() {
+            let http = reqwest::Client::builder()
+                .timeout(INVOKE_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::limited(5))
+                .build()
+                .map_err(|e| Error::runtime(format!("cannot start the HTTP client: {e}")))?;
+            self.http = Some(http);
+        }
+        if self.token_http.is_none() {
+            let http = reqwest::Client::builder()
+                .timeout(INVOKE_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::runtime(format!("cannot start the HTTP client: {e}")))?;
+            self.token_http = Some(http);
+        }
+        Ok(())
+    }
+
+    /// Run one invokeurl block; `note` receives `--trace` lines.
+    pub fn invoke(&mut self, req: &HttpRequest, note: &mut dyn FnMut(&str)) -> Result<Value, Error> {
+        let p = prepare(req)?;
+        self.client()?;
+        let mut cred = None;
+        if let Some(link) = &p.connection {
+            let registry = self.registry()?;
+            let conn = registry.connection(link)?;
+            let service = registry.file.service_of(conn)?;
+            // The scope check comes before anything touches the network.
+            if let Some(needed) = scopes::scope_for_request(&service, p.method.name(), p.url.as_str()) {
+                if !scopes::grants(&conn.scopes, &needed) {
+                    return Err(refusal(
+                        &format!("{} {}", p.method.name(), redact(&p.url, &[])),
+                        link,
+                        &needed,
+                        &conn.scopes,
+                    ));
+                }
+            }
+            if self.trace {
+                note(&format!("trace: using connection '{link}' ({})", service.id));
+            }
+            let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
+            let registry = self.registry.as_ref().expect("registry");
+            cred = Some(registry.credential(link, rt, http, false)?);
+        }
+        let mut p = p;
+        if let (Some(link), Some(c)) = (&p.connection, &cred) {
+            let conn = self.registry.as_ref().expect("registry").connection(link)?;
+            if let Some(url) = retarget(&p.url, conn.api_url.as_deref(), c.api_domain.as_deref(), &c.service) {
+                if self.trace {
+                    note(&format!("trace: {} goes to {}", redact(&p.url, &[]), redact(&url, &[])));
+                }
+                p.url = url;
+            }
+        }
+        let mut response = self.send(&p, cred.as_ref(), note)?;
+        // Zoho: an expired or revoked access token answers 401 INVALID_TOKEN: refresh once.
+        if response.status == 401 && is_invalid_token(&response.body) {
+            if let (Some(link), Some(c)) = (&p.connection, &cred) {
+                if c.service.auth == AuthType::OAuth2 {
+                    let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
+                    let registry = self.registry.as_ref().expect("registry");
+                    cred = Some(registry.credential(link, rt, http, true)?);
+                    response = self.send(&p, cred.as_ref(), note)?;
+                }
+            }
+        }
+        Ok(response.into_value(&p))
+    }
+
+    fn send(&self, p: &Prepared, cred: Option<&Credential>, note: &mut dyn FnMut(&str)) -> Result<Response, Error> {
+        let (rt, http) = (self.rt.as_ref().expect("runtime"), self.http.as_ref().expect("client"));
+        let mut url = p.url.clone();
+        if !p.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(p.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let mut headers = p.headers.clone();
+        let mut body_form = match &p.body {
+            Body::Form(f) => Some(f.clone()),
+            _ => None,
+        };
+        let mut secret_params: Vec<String> = Vec::new();
+        if let Some(c) = cred {
+            attach(c, p, &mut url, &mut headers, &mut body_form, &mut secret_params)?;
+        }
+        let mut rb = http.request(p.method.reqwest(), url.clone());
+        for (k, v) in &headers {
+            rb = rb.header(k.as_str(), v.as_str());
+        }
+        rb = match (&p.body, body_form) {
+            (_, Some(form)) => rb.form(&form),
+            (Body::Raw(text), None) => rb.body(text.clone()),
+            _ => rb,
+        };
+        let shown = redact(&url, &secret_params);
+        let started = Instant::now();
+        let result = rt.block_on(async {
+            let resp = rb.send().await?;
+            let status = resp.status().as_u16();
+            let headers: Vec<(String, String)> = resp
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect();
+            let body = resp.bytes().await?;
+            Ok::<_, reqwest::Error>((status, headers, body.to_vec()))
+        });
+        let ms = started.elapsed().as_millis();
+        match result {
+            Ok((status, headers, body)) => {
+                if self.trace {
+                    note(&format!("trace: {} {shown} -> {status} in {ms} ms", p.method.name()));
+                }
+                Ok(Response { status, headers, body })
+            }
+            Err(e) => {
+                let why = if e.is_timeout() {
+                    format!("timed out after {} s", INVOKE_TIMEOUT.as_secs())
+                } else if e.is_connect() {
+                    "could not connect".to_string()
+                } else if e.is_body() || e.is_decode() {
+                    "the answer was cut off".to_string()
+                } else {
+                    "the request failed".to_string()
+                };
+                if self.trace {
+                    note(&format!("trace: {} {shown} -> {why} after {ms} ms", p.method.name()));
+                }
+                Err(Error::runtime(format!("invokeurl {} {shown}: {why}", p.method.name())))
+            }
+        }
+    }
+}
+
+/// Where a request to one of the service's hosts really goes: a connection's `api_url`
+/// replaces scheme, host and port of any of the service's API URLs; otherwise Zoho's
+/// `api_domain` from the token answer replaces `https://www.zohoapis.<dc>`. Paths are kept.
+fn retarget(
+    url: &reqwest::Url,
+    api_url: Option<&str>,
+    api_domain: Option<&str>,
+    svc: &super::service::Service,
+) -> Option<reqwest::Url> {
+    let host = url.host_str()?;
+    let ours = svc.hosts.iter().any(|h| scopes::host_matches(h, host, url.port_or_known_default()));
+    let base = match (api_url, api_domain) {
+        (Some(a), _) if ours => a,
+        (None, Some(d)) if svc.zoho && host.starts_with("www.zohoapis.") => d,
+        _ => return None,
+    };
+    let base = reqwest::Url::parse(base).ok()?;
+    if base.host_str() == Some(host)
+        && base.port_or_known_default() == url.port_or_known_default()
+        && base.scheme() == url.scheme()
+    {
+        return None;
+    }
+    let mut out = url.clone();
+    out.set_scheme(base.scheme()).ok()?;
+    out.set_host(base.host_str()).ok()?;
+    out.set_port(base.port()).ok()?;
+    Some(out)
+}
+
+/// The scope refusal: names the request, the connection, the scope needed and those granted.
+pub fn refusal(what: &str, link: &str, needed: &str, granted: &[String]) -> Error {
+    let granted = if granted.is_empty() { "none".to_string() } else { granted.join(", ") };
+    Error::runtime(format!(
+        "{what} needs scope {needed}, which connection '{link}' does not grant (granted: {granted}); nothing was sent"
+    ))
+}
+
+/// Put the credential where the service wants it.
+fn attach(
+    c: &Credential,
+    p: &Prepared,
+    url: &mut reqwest::Url,
+    headers: &mut Vec<(String, String)>,
+    form: &mut Option<Vec<(String, String)>>,
+    secret_params: &mut Vec<String>,
+) -> Result<(), Error> {
+    let svc = &c.service;
+    match (&c.secrets, svc.auth) {
+        (Secrets::ApiKey(values), _) => {
+            for (name, value) in values {
+                let v = value.expose_secret().to_string();
+                match svc.param_type {
+                    ParamType::Header => {
+                        // A key named like a header (`Authorization`, `X-Api-Key`) goes in it.
+                        headers.push((name.clone(), v));
+                    }
+                    ParamType::Query => {
+                        secret_params.push(name.clone());
+                        url.query_pairs_mut().append_pair(name, &v);
+                    }
+                    ParamType::Form => form.get_or_insert_with(Vec::new).push((name.clone(), v)),
+                }
+            }
+        }
+        (Secrets::Basic { username, password }, _) => {
+            use base64::Engine;
+            let raw = format!("{username}:{}", password.expose_secret());
+            let enc = base64::engine::general_purpose::STANDARD.encode(raw);
+            headers.push(("Authorization".to_string(), format!("Basic {enc}")));
+        }
+        (Secrets::OAuth1 { token, token_secret }, _) => {
+            let consumer_key = svc
+                .consumer_key
+                .as_ref()
+                .map(|v| super::config::read_value(v, "consumer_key"))
+                .transpose()?
+                .ok_or_else(|| Error::runtime(format!("service '{}' has no consumer_key", svc.id)))?;
+            let consumer_secret = svc
+                .consumer_secret
+                .as_ref()
+                .map(|v| super::config::read_value(v, "consumer_secret"))
+                .transpose()?
+                .ok_or_else(|| Error::runtime(format!("service '{}' has no consumer_secret", svc.id)))?;
+            let params: Vec<(String, String)> = form.clone().unwrap_or_default();
+            let header = oauth1::authorization_header(
+                p.method.name(),
+                url.as_str(),
+                &params,
+                consumer_key.expose_secret(),
+                &consumer_secret,
+                Some(token.expose_secret()),
+                Some(token_secret),
+                &oauth1::new_nonce(),
+                super::registry::now() as u64,
+            );
+            headers.push(("Authorization".to_string(), header));
+        }
+        (Secrets::OAuth2 { access_token, .. }, _) => {
+            let value = format!("{} {}", svc.token_prefix, access_token.expose_secret());
+            headers.push(("Authorization".to_string(), value));
+        }
+        (Secrets::None, _) => {}
+    }
+    Ok(())
+}
+
+/// A URL for messages and traces: query values of secret-looking parameters hidden.
+pub fn redact(url: &reqwest::Url, secret_params: &[String]) -> String {
+    let mut shown = url.clone();
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if pairs.is_empty() {
+        return shown.to_string();
+    }
+    shown.set_query(None);
+    {
+        let mut q = shown.query_pairs_mut();
+        for (k, v) in &pairs {
+            let secret = secret_params.iter().any(|s| s.eq_ignore_ascii_case(k)) || looks_secret(k);
+            q.append_pair(k, if secret { "***" } else { v });
+        }
+    }
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    shown.to_string()
+}
+
+fn redact_url_text(s: &str) -> String {
+    match s.find('?') {
+        Some(i) => format!("{}?...", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["token", "secret", "password", "apikey", "api_key", "key", "signature", "code", "appid"]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+fn is_invalid_token(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    text.contains("INVALID_TOKEN") || text.contains("invalid_token")
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    /// JSON answers become maps and lists, other text stays text, binary becomes a File;
+    /// `detailed: true` wraps it with the status and lower-case headers.
+    fn into_value(self, p: &Prepared) -> Value {
+        let content_type = self
+            .headers
+            .iter()
+            .find(|(k, _)| k == "content-type")
+            .map(|(_, v)| v.to_ascii_lowercase())
+            .unwrap_or_default();
+        let text = std::str::from_utf8(&self.body).ok();
+        let is_text_type = content_type.is_empty()
+            || content_type.starts_with("text/")
+            || content_type.contains("json")
+            || content_type.contains("xml")
+            || content_type.contains("javascript")
+            || content_type.contains("x-www-form-urlencoded");
+        let value = match text {
+            Some(t) if !p.as_file && is_text_type => {
+                let trimmed = t.trim_start();
+                if content_type.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('[') {
+                    from_json(t).unwrap_or_else(|_| Value::text(t))
+                } else {
+                    Value::text(t)
+                }
+            }
+            _ => Value::File(Rc::new(FileData {
+                name: file_name(&p.url, &self.headers),
+                content_type,
+                bytes: self.body.clone(),
+            })),
+        };
+        if !p.detailed {
+            return value;
+        }
+        let mut hdrs = new_map(self.headers.len());
+        for (k, v) in &self.headers {
+            let v = if k == "authorization" || k == "proxy-authorization" { "***".to_string() } else { v.clone() };
+            hdrs.insert(Key::text(k), Value::from_string(v));
+        }
+        let mut m = new_map(3);
+        m.insert(Key::text("responseText"), value);
+        m.insert(Key::text("responseHeader"), Value::map(hdrs));
+        m.insert(Key::text("responseCode"), Value::Int(self.status as i64));
+        Value::map(m)
+    }
+}
+
+fn file_name(url: &reqwest::Url, headers: &[(String, String)]) -> String {
+    if let Some((_, cd)) = headers.iter().find(|(k, _)| k == "content-disposition") {
+        if let Some(i) = cd.find("filename=") {
+            return cd[i + 9..].trim_matches(|c| c == '"' || c == ';' || c == ' ').to_string();
+        }
+    }
+    url.path_segments()
+        .and_then(|mut s| s.next_back().map(str::to_string))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "download".into())
+}

@@ -1,0 +1,13 @@
+//! Everything that reaches the network: services, connections, scopes, OAuth, the token
+//! store and invokeurl. The only code that uses tokio and reqwest.
+
+pub mod catalog;
+pub mod commands;
+pub mod config;
+mod http;
+pub mod net_host;
+pub mod oauth;
+pub mod registry;
+pub mod scopes;
+pub mod service;
+pub mod store;
