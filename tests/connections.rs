@@ -602,3 +602,112 @@ async fn bad_input_gives_one_clear_line() {
     let o = env.run(&s, &[]);
     assert!(out(&o).starts_with("caught: invokeurl GET http://127.0.0.1:9/x"), "{}{}", out(&o), err(&o));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oauth1_requests_are_signed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/1/statuses"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("signed"))
+        .mount(&server)
+        .await;
+    let env = Env::new(&format!(
+        r#"[connections.legacy]
+service = "legacy"
+[services.legacy]
+auth = "oauth1"
+consumer_key = "ck-CONSUMER"
+consumer_secret = "{CLIENT_SECRET}"
+request_token_url = "{u}/oauth/request_token"
+authorize_url = "{u}/oauth/authorize"
+access_token_url = "{u}/oauth/access_token"
+"#,
+        u = server.uri()
+    ));
+    let c = env.dg(&[
+        "connections",
+        "connect",
+        "legacy",
+        "--value",
+        "token=tok-PUBLIC",
+        "--value",
+        &format!("token_secret={PASSWORD}"),
+    ]);
+    assert_eq!(c.status.code(), Some(0), "{}", err(&c));
+    let script = env.script(
+        "o.dg",
+        &format!("info invokeurl [ url: \"{}/1/statuses?count=2\" connection: \"legacy\" ];\n", server.uri()),
+    );
+    let o = env.run(&script, &[]);
+    assert_eq!(out(&o), "signed\n", "{}", err(&o));
+    let reqs = server.received_requests().await.unwrap();
+    let auth = reqs[0].headers.get("authorization").unwrap().to_str().unwrap().to_string();
+    for part in [
+        "OAuth ",
+        "oauth_consumer_key=\"ck-CONSUMER\"",
+        "oauth_token=\"tok-PUBLIC\"",
+        "oauth_signature_method=\"HMAC-SHA1\"",
+        "oauth_signature=\"",
+        "oauth_nonce=\"",
+        "oauth_timestamp=\"",
+        "oauth_version=\"1.0\"",
+    ] {
+        assert!(auth.contains(part), "{auth} lacks {part}");
+    }
+    assert!(!auth.contains(PASSWORD) && !auth.contains(CLIENT_SECRET));
+    assert_no_secrets(&[&c, &o], &env.home());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_refresh_marks_the_connection_expired() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v2/token"))
+        .and(body_string_contains("grant_type=authorization_code"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v2/token"))
+        .and(body_string_contains("grant_type=refresh_token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_grant"})))
+        .mount(&server)
+        .await;
+    let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
+    assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let script = env
+        .script("e.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
+    let o = env.run(&script, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.contains("invalid_grant") && e.contains("dg connections connect crm"), "{e}");
+    assert_eq!(e.lines().filter(|l| l.starts_with("error:")).count(), 1);
+    assert!(out(&env.dg(&["connections", "list"])).contains("expired"));
+    // the next run says so without asking the provider again
+    let before = server.received_requests().await.unwrap().len();
+    let o2 = env.run(&script, &[]);
+    assert!(err(&o2).contains("has expired"), "{}", err(&o2));
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+    assert_no_secrets(&[&o, &o2], &env.home());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn token_endpoint_answering_html_is_a_clean_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v2/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("<html><body>Maintenance</body></html>")
+                .insert_header("content-type", "text/html"),
+        )
+        .mount(&server)
+        .await;
+    let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
+    let c = env.dg(&["connections", "connect", "crm", "--code", CODE]);
+    assert_eq!(c.status.code(), Some(1), "{}", err(&c));
+    assert!(err(&c).starts_with("error: "), "{}", err(&c));
+    assert!(!err(&c).contains("panicked"));
+    assert_no_secrets(&[&c], &env.home());
+}
