@@ -711,3 +711,66 @@ async fn token_endpoint_answering_html_is_a_clean_error() {
     assert!(!err(&c).contains("panicked"));
     assert_no_secrets(&[&c], &env.home());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn integration_tasks_make_zohos_rest_calls() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(
+            ACCESS,
+            Some(REFRESH),
+            3600,
+            &server.uri(),
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/crm/v8/Leads/4876876000000123456"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"data": [{"id": "4876876000000123456", "Last_Name": "Lee"}]})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/crm/v8/Leads/search"))
+        .and(query_param("criteria", "(Email:equals:ann@x.example)"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/crm/v8/Leads"))
+        .and(body_string_contains("{\"data\":[{\"Last_Name\":\"Okafor\"}]}"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"data": [{"code": "SUCCESS", "details": {"id": "4876876000000999999"}, "message": "record added", "status": "success"}]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/books/v3/contacts"))
+        .and(query_param("organization_id", "700000001"))
+        .and(body_string_contains("JSONString="))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"code": 0, "message": "The contact has been added.", "contact": {"contact_id": "460000000026049", "contact_name": "Ann"}})))
+        .mount(&server)
+        .await;
+    let env = Env::new(&format!(
+        "{}\n[connections.books]\nservice = \"zohobooks\"\nscopes = [\"ZohoBooks.contacts.ALL\"]\nclient_id = \"1000.B\"\naccounts_url = \"{u}\"\napi_url = \"{u}\"\n",
+        zoho_crm(&server, "\"ZohoCRM.modules.leads.ALL\""),
+        u = server.uri()
+    ));
+    assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
+    assert_eq!(env.dg(&["connections", "connect", "books", "--code", CODE]).status.code(), Some(0));
+    let script = env.script(
+        "t.dg",
+        r#"lead = zoho.crm.getRecordById("Leads", 4876876000000123456, "crm");
+info lead.get("Last_Name");
+found = zoho.crm.searchRecords("Leads", "(Email:equals:ann@x.example)", "crm");
+info found.size();
+created = zoho.crm.createRecord("Leads", {"Last_Name": "Okafor"}, "crm");
+info created.get("id");
+contact = zoho.books.createRecord("contacts", "700000001", {"contact_name": "Ann"}, "books");
+info contact.get("contact").get("contact_id");
+"#,
+    );
+    let o = env.run(&script, &[]);
+    assert_eq!(out(&o), "Lee\n0\n4876876000000999999\n460000000026049\n", "{}", err(&o));
+}

@@ -64,13 +64,13 @@ enum Body {
 }
 
 /// An invokeurl block, validated.
-struct Prepared {
+pub(super) struct Prepared {
     method: Method,
-    url: reqwest::Url,
+    pub(super) url: reqwest::Url,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
     body: Body,
-    connection: Option<String>,
+    pub(super) connection: Option<String>,
     detailed: bool,
     as_file: bool,
 }
@@ -86,6 +86,13 @@ fn pairs_of(v: &Value) -> Vec<(String, String)> {
             None => Vec::new(),
         },
         _ => Vec::new(),
+    }
+}
+
+impl Prepared {
+    #[allow(dead_code)] // sandbox mode (offline.rs) arrives with src/sandbox
+    pub(super) fn method_name(&self) -> &'static str {
+        self.method.name()
     }
 }
 
@@ -169,11 +176,33 @@ pub struct Net {
     /// Token requests never follow redirects (a redirect could carry the client secret away).
     token_http: Option<reqwest::Client>,
     pub trace: bool,
+    /// `--sandbox`: Zoho hosts go to this in-process sandbox, started on first use.
+    pub(super) offline: bool,
+    #[allow(dead_code)] // sandbox mode (offline.rs) arrives with src/sandbox
+    pub(super) sandbox: Option<SandboxHandle>,
+    /// Sandbox access tokens of declared connections, by link name.
+    #[allow(dead_code)]
+    pub(super) sandbox_tokens: std::collections::HashMap<String, String>,
 }
 
 impl Net {
-    pub fn new(connections: Option<std::path::PathBuf>, trace: bool) -> Net {
-        Net { connections, registry: None, rt: None, http: None, token_http: None, trace }
+    pub fn new(connections: Option<std::path::PathBuf>, trace: bool, offline: bool) -> Net {
+        Net {
+            connections,
+            registry: None,
+            rt: None,
+            http: None,
+            token_http: None,
+            trace,
+            offline,
+            sandbox: None,
+            sandbox_tokens: std::collections::HashMap::new(),
+        }
+    }
+
+    #[allow(dead_code)] // sandbox mode (offline.rs) arrives with src/sandbox
+    pub(super) fn runtime_and_token_client(&self) -> (&tokio::runtime::Runtime, &reqwest::Client) {
+        (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"))
     }
 
     pub fn registry(&mut self) -> Result<&Registry, Error> {
@@ -183,7 +212,7 @@ impl Net {
         Ok(self.registry.as_ref().expect("set above"))
     }
 
-    fn client(&mut self) -> Result<(), Error> {
+    pub(super) fn client(&mut self) -> Result<(), Error> {
         if self.rt.is_none() {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -214,6 +243,9 @@ impl Net {
     pub fn invoke(&mut self, req: &HttpRequest, note: &mut dyn FnMut(&str)) -> Result<Value, Error> {
         let p = prepare(req)?;
         self.client()?;
+        if self.offline {
+            return offline_branch(self, p, note);
+        }
         let mut cred = None;
         if let Some(link) = &p.connection {
             let registry = self.registry()?;
@@ -262,7 +294,12 @@ impl Net {
         Ok(response.into_value(&p))
     }
 
-    fn send(&self, p: &Prepared, cred: Option<&Credential>, note: &mut dyn FnMut(&str)) -> Result<Response, Error> {
+    pub(super) fn send(
+        &self,
+        p: &Prepared,
+        cred: Option<&Credential>,
+        note: &mut dyn FnMut(&str),
+    ) -> Result<Response, Error> {
         let (rt, http) = (self.rt.as_ref().expect("runtime"), self.http.as_ref().expect("client"));
         let mut url = p.url.clone();
         if !p.query.is_empty() {
@@ -473,7 +510,7 @@ fn is_invalid_token(body: &[u8]) -> bool {
     text.contains("INVALID_TOKEN") || text.contains("invalid_token")
 }
 
-struct Response {
+pub(super) struct Response {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
@@ -482,7 +519,7 @@ struct Response {
 impl Response {
     /// JSON answers become maps and lists, other text stays text, binary becomes a File;
     /// `detailed: true` wraps it with the status and lower-case headers.
-    fn into_value(self, p: &Prepared) -> Value {
+    pub(super) fn into_value(self, p: &Prepared) -> Value {
         let content_type = self
             .headers
             .iter()
@@ -537,4 +574,10 @@ fn file_name(url: &reqwest::Url, headers: &[(String, String)]) -> String {
         .and_then(|mut s| s.next_back().map(str::to_string))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "download".into())
+}
+
+// TEMPORARY until src/sandbox exists (lead): the sandbox handle and the offline branch.
+pub(super) type SandboxHandle = ();
+fn offline_branch(_: &mut Net, _: Prepared, _: &mut dyn FnMut(&str)) -> Result<Value, Error> {
+    Err(Error::runtime("the offline sandbox is not built yet; nothing leaves the machine in sandbox mode"))
 }

@@ -11,3 +11,4 @@ pub mod registry;
 pub mod scopes;
 pub mod service;
 pub mod store;
+pub mod tasks;

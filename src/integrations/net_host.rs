@@ -3,7 +3,7 @@
 //! that never touch the network pay nothing for it).
 
 use super::http::{refusal, Net};
-use super::scopes;
+use super::{catalog, scopes, tasks};
 use crate::error::Error;
 use crate::host::{Host, HttpRequest};
 use crate::value::Value;
@@ -11,7 +11,7 @@ use crate::value::Value;
 pub struct NetHost<'a> {
     inner: &'a mut dyn Host,
     net: Net,
-    /// `--sandbox` was asked for; until the sandbox exists nothing may leave the machine.
+    /// `--sandbox`: Zoho is served by the offline sandbox.
     sandbox: bool,
 }
 
@@ -22,32 +22,31 @@ impl<'a> NetHost<'a> {
         trace: bool,
         sandbox: bool,
     ) -> NetHost<'a> {
-        NetHost { inner, net: Net::new(connections, trace), sandbox }
+        NetHost { inner, net: Net::new(connections, trace, sandbox), sandbox }
     }
 
-    fn refuse_in_sandbox(&self, what: &str) -> Result<(), Error> {
-        if self.sandbox {
-            return Err(Error::runtime(format!(
-                "{what}: the offline sandbox (--sandbox) is not built yet in this version of dg, and nothing leaves the machine in sandbox mode"
-            )));
-        }
-        Ok(())
-    }
-
-    /// Which connection a task uses: its last argument when that names a declared
-    /// connection, else the service's system connection.
-    fn task_connection(&mut self, path: &str, service: &str, args: &[Value]) -> Result<String, Error> {
+    /// Which connection a task uses, and the arguments left once it is taken off: its last
+    /// argument when that names a declared connection (or is `""`), else the service's system
+    /// connection (in the sandbox, a built-in one holding every scope of the service).
+    fn task_connection<'v>(
+        &mut self,
+        path: &str,
+        service: &str,
+        args: &'v [Value],
+    ) -> Result<(String, &'v [Value]), Error> {
         let registry = self.net.registry()?;
+        let mut rest = args;
         if let Some(Value::Text(t)) = args.last() {
-            if !t.is_empty() && registry.file.connections.contains_key(&**t) {
-                return Ok(t.to_string());
+            if registry.file.connections.contains_key(&**t) {
+                return Ok((t.to_string(), &args[..args.len() - 1]));
             }
-            if !t.is_empty() && args.len() > 2 && super::config::valid_link(t) {
-                return Err(registry.connection(t).err().unwrap_or_else(|| Error::runtime("unknown connection")));
+            if t.is_empty() {
+                rest = &args[..args.len() - 1];
             }
         }
         match registry.file.system_connection(service) {
-            Some(c) => Ok(c.link.clone()),
+            Some(c) => Ok((c.link.clone(), rest)),
+            None if self.sandbox => Ok((format!("@{service}"), rest)),
             None => Err(Error::runtime(format!(
                 "zoho.{path} needs a connection: pass its link name as the last argument, or declare one with `system = true` for service '{service}'"
             ))),
@@ -70,7 +69,6 @@ impl Host for NetHost<'_> {
     }
 
     fn invoke_url(&mut self, req: &HttpRequest) -> Result<Value, Error> {
-        self.refuse_in_sandbox("invokeurl")?;
         let inner = &mut *self.inner;
         self.net.invoke(req, &mut |line| inner.note(line))
     }
@@ -81,15 +79,23 @@ impl Host for NetHost<'_> {
         let Some((service, needed)) = scopes::task_scope(path, module.as_deref()) else {
             return Err(Error::runtime(format!("zoho.{path} is not an integration task dg knows")));
         };
-        self.refuse_in_sandbox(&format!("zoho.{path}"))?;
-        let link = self.task_connection(path, service, args)?;
-        let registry = self.net.registry()?;
-        let conn = registry.connection(&link)?;
-        if !scopes::grants(&conn.scopes, &needed) {
-            return Err(refusal(&format!("zoho.{path}"), &link, &needed, &conn.scopes));
+        let (link, args) = self.task_connection(path, service, args)?;
+        // The task's own scope is checked first, before its REST call is even built.
+        let (granted, data_center) = if link.starts_with('@') {
+            (catalog::service(service).map(|s| s.scopes.clone()).unwrap_or_default(), None)
+        } else {
+            let conn = self.net.registry()?.connection(&link)?;
+            (conn.scopes.clone(), conn.data_center.clone())
+        };
+        if !scopes::grants(&granted, &needed) {
+            return Err(refusal(&format!("zoho.{path}"), &link, &needed, &granted));
         }
-        Err(Error::runtime(format!(
-            "zoho.{path} is not available in this version of dg: integration tasks are not built yet (its scope {needed} is granted by '{link}')"
-        )))
+        let call = tasks::build(path, args)?;
+        let dc = catalog::data_center(data_center.as_deref().unwrap_or("com"))
+            .ok_or_else(|| Error::runtime("unknown data center"))?;
+        let req = tasks::request(&call, &dc.api_domain, &link);
+        let inner = &mut *self.inner;
+        let answer = self.net.invoke(&req, &mut |line| inner.note(line))?;
+        Ok(tasks::shape(&call, answer))
     }
 }
