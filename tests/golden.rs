@@ -29,6 +29,9 @@ fn render(path: &Path) -> String {
         None => argv.push("run".into()),
     }
     argv.push(path.as_os_str().to_owned());
+    if argv.iter().any(|a| a == "--sandbox") {
+        return render_process(&argv[1..]);
+    }
     let mut host = deluge::CaptureHost::default();
     let mut err = String::new();
     let code = deluge::cli::execute(argv, &mut host, &mut err);
@@ -38,6 +41,29 @@ fn render(path: &Path) -> String {
         out.push_str("--- stderr ---\n");
         out.push_str(&stderr);
     }
+    if code != 0 {
+        out.push_str(&format!("--- exit {code} ---\n"));
+    }
+    out
+}
+
+/// Sandbox scripts run as their own `dg` process with a fresh state directory, so each
+/// starts from the sandbox's seed data whatever the other scripts wrote.
+fn render_process(args: &[std::ffi::OsString]) -> String {
+    let state = tempfile::tempdir().expect("temp dir");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(args)
+        .env("DG_HOME", state.path())
+        .env_remove("DG_CONNECTIONS")
+        .output()
+        .expect("run dg");
+    let mut out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    if !stderr.is_empty() {
+        out.push_str("--- stderr ---\n");
+        out.push_str(&stderr);
+    }
+    let code = o.status.code().unwrap_or(-1);
     if code != 0 {
         out.push_str(&format!("--- exit {code} ---\n"));
     }

@@ -32,6 +32,11 @@ enum Command {
         #[arg(long, value_name = "PATH", global = true)]
         connections: Option<PathBuf>,
     },
+    /// The offline Zoho sandbox: serve it for other tools, or reset its records
+    Sandbox {
+        #[command(subcommand)]
+        action: SandboxAction,
+    },
     /// The services connections can use
     Services {
         #[command(subcommand)]
@@ -62,6 +67,18 @@ enum ConnAction {
     Revoke { link: String },
     /// Revoke, then delete the stored secrets
     Delete { link: String },
+}
+
+#[derive(Subcommand, Debug)]
+enum SandboxAction {
+    /// Serve the sandbox on 127.0.0.1 until killed; prints `url:` and `token:` lines
+    Serve {
+        /// The port (0: any free port)
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+    /// Delete the sandbox's records: the next use starts from the seed data
+    Reset,
 }
 
 #[derive(Subcommand, Debug)]
@@ -162,6 +179,7 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
         Command::Check(args) => check(&args, host, err),
         Command::Connections { action, connections } => connections_command(action, connections, host, err),
         Command::Services { action, connections } => services_command(action, connections, host, err),
+        Command::Sandbox { action } => sandbox_command(action, host, err),
     }
 }
 
@@ -217,6 +235,24 @@ fn connections_command(action: ConnAction, path: Option<PathBuf>, host: &mut dyn
     for n in notes {
         host.note(&n);
     }
+    report(result, host, err)
+}
+
+fn sandbox_command(action: SandboxAction, host: &mut dyn Host, err: &mut String) -> i32 {
+    let dir = match crate::integrations::store::state_dir() {
+        Ok(d) => d,
+        Err(e) => return report(Err(Error::usage(e.to_string())), host, err),
+    };
+    let result = match action {
+        SandboxAction::Serve { port } => crate::sandbox::serve(&dir, port, &mut |line| {
+            // printed at once: tools wait for these lines before they connect
+            println!("{line}");
+            let _ = std::io::stdout().flush();
+        })
+        .map(|_| String::new()),
+        SandboxAction::Reset => crate::sandbox::reset(&dir)
+            .map(|_| format!("the sandbox in {} starts over from its seed data", dir.display())),
+    };
     report(result, host, err)
 }
 

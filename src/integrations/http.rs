@@ -90,7 +90,6 @@ fn pairs_of(v: &Value) -> Vec<(String, String)> {
 }
 
 impl Prepared {
-    #[allow(dead_code)] // sandbox mode (offline.rs) arrives with src/sandbox
     pub(super) fn method_name(&self) -> &'static str {
         self.method.name()
     }
@@ -178,10 +177,8 @@ pub struct Net {
     pub trace: bool,
     /// `--sandbox`: Zoho hosts go to this in-process sandbox, started on first use.
     pub(super) offline: bool,
-    #[allow(dead_code)] // sandbox mode (offline.rs) arrives with src/sandbox
-    pub(super) sandbox: Option<SandboxHandle>,
+    pub(super) sandbox: Option<crate::sandbox::Sandbox>,
     /// Sandbox access tokens of declared connections, by link name.
-    #[allow(dead_code)]
     pub(super) sandbox_tokens: std::collections::HashMap<String, String>,
 }
 
@@ -200,7 +197,6 @@ impl Net {
         }
     }
 
-    #[allow(dead_code)] // sandbox mode (offline.rs) arrives with src/sandbox
     pub(super) fn runtime_and_token_client(&self) -> (&tokio::runtime::Runtime, &reqwest::Client) {
         (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"))
     }
@@ -244,7 +240,7 @@ impl Net {
         let p = prepare(req)?;
         self.client()?;
         if self.offline {
-            return offline_branch(self, p, note);
+            return self.invoke_offline(p, note);
         }
         let mut cred = None;
         if let Some(link) = &p.connection {
@@ -574,10 +570,4 @@ fn file_name(url: &reqwest::Url, headers: &[(String, String)]) -> String {
         .and_then(|mut s| s.next_back().map(str::to_string))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "download".into())
-}
-
-// TEMPORARY until src/sandbox exists (lead): the sandbox handle and the offline branch.
-pub(super) type SandboxHandle = ();
-fn offline_branch(_: &mut Net, _: Prepared, _: &mut dyn FnMut(&str)) -> Result<Value, Error> {
-    Err(Error::runtime("the offline sandbox is not built yet; nothing leaves the machine in sandbox mode"))
 }

@@ -7,6 +7,7 @@ pub mod config;
 mod http;
 pub mod net_host;
 pub mod oauth;
+mod offline;
 pub mod registry;
 pub mod scopes;
 pub mod service;

@@ -46,7 +46,7 @@ impl<'a> NetHost<'a> {
         }
         match registry.file.system_connection(service) {
             Some(c) => Ok((c.link.clone(), rest)),
-            None if self.sandbox => Ok((format!("@{service}"), rest)),
+            None if self.sandbox => Ok((super::offline::system_link(service), rest)),
             None => Err(Error::runtime(format!(
                 "zoho.{path} needs a connection: pass its link name as the last argument, or declare one with `system = true` for service '{service}'"
             ))),

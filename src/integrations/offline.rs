@@ -1,0 +1,154 @@
+//! Sandbox mode (`--sandbox`): every Zoho host goes to the built-in offline sandbox, other
+//! hosts are refused, and declared Zoho connections are connected to the sandbox's accounts
+//! server automatically, keeping their declared scopes.
+
+use super::http::{redact, refusal, Net, Prepared};
+use super::oauth::{self, OAuthClient};
+use super::registry::Credential;
+use super::service::Service;
+use super::store::Secrets;
+use super::{catalog, scopes};
+use crate::error::Error;
+use crate::value::Value;
+use secrecy::SecretString;
+
+/// Is this one of Zoho's hosts (APIs, accounts, product hosts, Bigin)?
+pub fn is_zoho_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    host == "www.bigin.com"
+        || host == "bigin.com"
+        || host.ends_with("zohocloud.ca")
+        || host.split('.').any(|label| label == "zoho" || label == "zohoapis")
+}
+
+/// A link name for the sandbox's built-in system connection of a service.
+pub fn system_link(service_id: &str) -> String {
+    format!("@{service_id}")
+}
+
+impl Net {
+    fn sandbox(&mut self) -> Result<(String, String), Error> {
+        if self.sandbox.is_none() {
+            let dir = super::store::state_dir().map_err(|e| Error::runtime(e.to_string()))?;
+            self.sandbox = Some(crate::sandbox::start(&dir)?);
+        }
+        let sb = self.sandbox.as_ref().expect("started above");
+        Ok((sb.url.clone(), sb.token.clone()))
+    }
+
+    /// A service pointed at the sandbox.
+    fn offline_service(base: &Service, sandbox_url: &str) -> Result<Service, Error> {
+        catalog::resolve(base, None, Some(sandbox_url), Some(sandbox_url)).map_err(Error::runtime)
+    }
+
+    /// Run an invokeurl block against the sandbox.
+    pub(super) fn invoke_offline(&mut self, mut p: Prepared, note: &mut dyn FnMut(&str)) -> Result<Value, Error> {
+        let host = p.url.host_str().unwrap_or_default().to_string();
+        if !is_zoho_host(&host) {
+            return Err(Error::runtime(format!(
+                "invokeurl {}: the sandbox is offline and serves only Zoho hosts, not {host}; nothing was sent",
+                redact(&p.url, &[])
+            )));
+        }
+        let (sandbox_url, system_token) = self.sandbox()?;
+        let cred = match p.connection.clone() {
+            None => None,
+            Some(link) if link.starts_with('@') => {
+                let base = catalog::service(&link[1..])
+                    .ok_or_else(|| Error::runtime(format!("unknown service '{}'", &link[1..])))?;
+                let service = Self::offline_service(base, &sandbox_url)?;
+                Some(Credential { service, secrets: token_secrets(&system_token), api_domain: None })
+            }
+            // A link name the connections file does not declare: the sandbox lends its own
+            // connection (every scope) for the Zoho service the URL belongs to.
+            Some(link) if !self.registry()?.file.connections.contains_key(&link) => {
+                let base = catalog::services()
+                    .iter()
+                    .filter(|s| s.zoho)
+                    .find(|s| scopes::scope_for_request(s, p.method_name(), p.url.as_str()).is_some())
+                    .ok_or_else(|| {
+                        Error::runtime(format!(
+                            "unknown connection '{link}': no Zoho service serves {}",
+                            redact(&p.url, &[])
+                        ))
+                    })?;
+                if self.trace {
+                    note(&format!(
+                        "trace: connection '{link}' is not declared: the sandbox lends its {} connection",
+                        base.id
+                    ));
+                }
+                let service = Self::offline_service(base, &sandbox_url)?;
+                Some(Credential { service, secrets: token_secrets(&system_token), api_domain: None })
+            }
+            Some(link) => {
+                let registry = self.registry()?;
+                let conn = registry.connection(&link)?.clone();
+                let declared = registry.file.service_of(&conn)?;
+                if !declared.zoho {
+                    return Err(Error::runtime(format!(
+                        "connection '{link}' uses {}, which is not a Zoho service: the sandbox is offline; nothing was sent",
+                        declared.id
+                    )));
+                }
+                if let Some(needed) = scopes::scope_for_request(&declared, p.method_name(), p.url.as_str()) {
+                    if !scopes::grants(&conn.scopes, &needed) {
+                        let what = format!("{} {}", p.method_name(), redact(&p.url, &[]));
+                        return Err(refusal(&what, &link, &needed, &conn.scopes));
+                    }
+                }
+                let token = match self.sandbox_tokens.get(&link) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = self.sandbox_token(&sandbox_url, &conn.scopes, &link)?;
+                        self.sandbox_tokens.insert(link.clone(), t.clone());
+                        t
+                    }
+                };
+                if self.trace {
+                    note(&format!("trace: using connection '{link}' ({}) in the sandbox", declared.id));
+                }
+                let service = Self::offline_service(&declared, &sandbox_url)?;
+                Some(Credential { service, secrets: token_secrets(&token), api_domain: None })
+            }
+        };
+        let target = reqwest::Url::parse(&sandbox_url).map_err(|e| Error::runtime(e.to_string()))?;
+        let mut url = p.url.clone();
+        let _ = url.set_scheme(target.scheme());
+        let _ = url.set_host(target.host_str());
+        let _ = url.set_port(target.port());
+        if self.trace {
+            note(&format!("trace: {} is served by the sandbox", redact(&p.url, &[])));
+        }
+        p.url = url;
+        let response = self.send(&p, cred.as_ref(), note)?;
+        Ok(response.into_value(&p))
+    }
+
+    /// Connect a declared connection to the sandbox's accounts server with its scopes.
+    fn sandbox_token(&mut self, sandbox_url: &str, scopes: &[String], link: &str) -> Result<String, Error> {
+        self.client()?;
+        let client = OAuthClient {
+            client_id: "dg-sandbox".to_string(),
+            client_secret: None,
+            authorize_url: None,
+            token_url: format!("{sandbox_url}/oauth/v2/token"),
+            refresh_url: None,
+            revoke_url: None,
+            scopes: scopes.to_vec(),
+            scope_delimiter: ",".to_string(),
+            zoho: true,
+            redirect_url: None,
+        };
+        let (rt, http) = self.runtime_and_token_client();
+        let tokens = rt
+            .block_on(oauth::client_credentials(http, &client))
+            .map_err(|e| Error::runtime(format!("connecting '{link}' to the sandbox failed: {e}")))?;
+        use secrecy::ExposeSecret;
+        Ok(tokens.access_token.expose_secret().to_string())
+    }
+}
+
+fn token_secrets(token: &str) -> Secrets {
+    Secrets::OAuth2 { access_token: SecretString::from(token.to_string()), refresh_token: None, token_type: None }
+}
