@@ -240,6 +240,7 @@ impl Db {
     }
 
     /// How many records a module holds.
+    #[cfg(test)]
     pub fn count(&self, product: &str, module: &str) -> Result<usize, String> {
         let conn = self.lock();
         let n: i64 = conn

@@ -1,8 +1,6 @@
 //! The offline Zoho sandbox: a real HTTP server on 127.0.0.1 (accounts server, CRM, Bigin, FSM
 //! and Books APIs) over a SQLite store in the state directory; in-process (`start`), in the
 //! foreground (`serve`), and `reset`.
-// TEMPORARY (until the CLI and integrations call start/serve/reset): nothing uses the sandbox yet.
-#![allow(dead_code)]
 
 mod accounts;
 mod books;
