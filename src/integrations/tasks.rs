@@ -256,6 +256,26 @@ pub fn build(task: &str, args: &[Value]) -> Result<Call, Error> {
             let q = vec![("criteria".to_string(), format!("({field}:equals:{value})"))];
             call("GET", format!("/fsm/v1/{m}/search"), q, Body::None, Shape::Whole)
         }
+        ("fsm", "gettransitions") => {
+            need(args, 2, task)?;
+            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
+            call(
+                "GET",
+                format!("/fsm/v1/{m}/{id}/actions/blueprint/transitions"),
+                opt_query(get(2)),
+                Body::None,
+                Shape::Whole,
+            )
+        }
+        ("fsm", "updatetransitions") => {
+            need(args, 3, task)?;
+            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
+            // FSM's blueprint transition: {"blueprint":[{"transition_id": ..., "data": {...}}]}
+            let mut body = new_map(1);
+            body.insert(Key::text("blueprint"), Value::list(vec![args[2].clone()]));
+            let path = format!("/fsm/v1/{m}/{id}/actions/blueprint");
+            call("PUT", path, opt_query(get(3)), Body::Json(Value::map(body)), Shape::Whole)
+        }
         // --- Books: /books/v3 ---------------------------------------------------------------
         ("books", "getrecords") => {
             need(args, 2, task)?;

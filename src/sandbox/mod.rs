@@ -3,6 +3,7 @@
 //! foreground (`serve`), and `reset`.
 
 mod accounts;
+mod blueprint;
 mod books;
 mod criteria;
 mod db;

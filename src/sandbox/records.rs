@@ -76,6 +76,12 @@ async fn dispatch(
         ("GET", [id]) => api.get(id),
         ("PUT" | "PATCH", [id]) => Ok(api.update(Some(id), &body)),
         ("DELETE", [id]) => Ok(api.delete(std::slice::from_ref(id))),
+        ("GET", [id, a, b, t]) if a == "actions" && b == "blueprint" && t == "transitions" => {
+            super::blueprint::transitions(api.db, product, module, id)
+        }
+        ("PUT", [id, a, b]) if a == "actions" && b == "blueprint" => {
+            super::blueprint::perform(api.db, product, module, id, &body)
+        }
         ("GET", [id, related]) => api.related(id, related),
         _ => Ok(invalid_url()),
     };
