@@ -137,6 +137,12 @@ async fn api_key_in_query_header_and_form() {
         .respond_with(ResponseTemplate::new(200).set_body_string("header ok"))
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/charges"))
+        .and(header("authorization", format!("Bearer {API_KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_string("stripe ok"))
+        .mount(&server)
+        .await;
     Mock::given(method("POST"))
         .and(path("/form"))
         .and(body_string_contains(format!("token={API_KEY}")))
@@ -163,6 +169,9 @@ params = ["X-Api-Key"]
 auth = "api_key"
 param_type = "form"
 params = ["token"]
+[connections.stripe]
+service = "stripe"
+api_url = "{uri}"
 "#,
         uri = server.uri()
     ));
@@ -170,6 +179,8 @@ params = ["token"]
     assert_eq!(c1.status.code(), Some(0), "{}", err(&c1));
     let c2 = env.dg(&["connections", "connect", "hdr", "--value", &format!("X-Api-Key={API_KEY}")]);
     let c3 = env.dg(&["connections", "connect", "frm", "--value", &format!("token={API_KEY}")]);
+    let c4 = env.dg(&["connections", "connect", "stripe", "--value", &format!("Authorization={API_KEY}")]);
+    assert_eq!(c4.status.code(), Some(0), "{}", err(&c4));
     let script = env.script(
         "w.dg",
         &format!(
@@ -177,16 +188,17 @@ params = ["token"]
 info r.get("city") + " " + r.get("temp");
 info invokeurl [ url: "{uri}/hdr" type: GET connection: "hdr" ];
 info invokeurl [ url: "{uri}/form" type: POST parameters: {{"a": "1"}} connection: "frm" ];
+info invokeurl [ url: "https://api.stripe.com/v1/charges" connection: "stripe" ];
 "#,
             uri = server.uri()
         ),
     );
     let o = env.run(&script, &["--trace"]);
-    assert_eq!(out(&o), "Chennai 31.5\nheader ok\nform ok\n", "{}", err(&o));
+    assert_eq!(out(&o), "Chennai 31.5\nheader ok\nform ok\nstripe ok\n", "{}", err(&o));
     assert!(err(&o).contains("appid=***"), "trace hides the key: {}", err(&o));
     let list = env.dg(&["connections", "list"]);
     assert!(out(&list).contains("weather") && out(&list).contains("connected"), "{}", out(&list));
-    assert_no_secrets(&[&c1, &c2, &c3, &o, &list], &env.home());
+    assert_no_secrets(&[&c1, &c2, &c3, &c4, &o, &list], &env.home());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -413,7 +413,9 @@ fn attach(
                 let v = value.expose_secret().to_string();
                 match svc.param_type {
                     ParamType::Header => {
-                        // A key named like a header (`Authorization`, `X-Api-Key`) goes in it.
+                        // A key named like a header (`Authorization`, `X-Api-Key`) goes in it,
+                        // after the service's prefix when it has one (`Bearer sk_...`).
+                        let v = if svc.token_prefix.is_empty() { v } else { format!("{} {v}", svc.token_prefix) };
                         headers.push((name.clone(), v));
                     }
                     ParamType::Query => {

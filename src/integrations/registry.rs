@@ -117,7 +117,12 @@ impl Registry {
         force: bool,
     ) -> Result<Credential, Error> {
         let conn = self.connection(link)?;
-        let service = self.file.service_of(conn)?;
+        let mut service = self.file.service_of(conn)?;
+        // OAuth 1.0 services of the catalog carry no consumer: the connection's client is it.
+        if service.auth == AuthType::OAuth1 {
+            service.consumer_key = service.consumer_key.take().or_else(|| conn.client_id.clone());
+            service.consumer_secret = service.consumer_secret.take().or_else(|| conn.client_secret.clone());
+        }
         let (status, rec) = self.status(link)?;
         let fix = format!("run `dg connections connect {link}`");
         let rec = match (status, rec) {
