@@ -102,163 +102,81 @@ pub fn build(task: &str, args: &[Value]) -> Result<Call, Error> {
     let (product, name) = lower.split_once('.').unwrap_or(("", &lower));
     let get = |i: usize| args.get(i);
     let call = |method, path: String, query, body, shape| Ok(Call { method, path, query, body, shape });
-    match (product, name) {
-        // --- CRM: /crm/v8 ---------------------------------------------------------------
-        ("crm", "getrecordbyid") => {
+    // CRM, Bigin and FSM share one REST shape under their own prefix; CRM's tasks return the
+    // record, the record list or the write details, the others Zoho's whole answer.
+    let prefix = match product {
+        "crm" => Some("/crm/v8"),
+        "bigin" => Some("/bigin/v2"),
+        "fsm" => Some("/fsm/v1"),
+        _ => None,
+    };
+    let crm = product == "crm";
+    let pick = |crm_shape: Shape| if crm { crm_shape } else { Shape::Whole };
+    let module = |i: usize| arg_text(args, i, "the module", task);
+    let record_id = |i: usize| arg_text(args, i, "the record id", task);
+    let data = |i: usize| Body::Json(wrap_data(&args[i]));
+    // FSM takes an optional map after the data; CRM and Bigin do not.
+    let extra = |i: usize| if product == "fsm" { opt_query(get(i)) } else { Vec::new() };
+    match (prefix, name) {
+        (Some(p), "getrecordbyid") => {
             need(args, 2, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
-            call("GET", format!("/crm/v8/{m}/{id}"), opt_query(get(2)), Body::None, Shape::FirstRecord)
+            let (m, id) = (module(0)?, record_id(1)?);
+            call("GET", format!("{p}/{m}/{id}"), opt_query(get(2)), Body::None, pick(Shape::FirstRecord))
         }
-        ("crm", "getrecords") => {
+        (Some(p), "getrecords") => {
             need(args, 1, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            let mut q = page_query(int(get(1)), int(get(2)));
-            q.extend(opt_query(get(3)));
-            call("GET", format!("/crm/v8/{m}"), q, Body::None, Shape::RecordList)
-        }
-        ("crm", "searchrecords") => {
-            need(args, 2, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            let mut q = vec![("criteria".to_string(), arg_text(args, 1, "the criteria", task)?)];
-            q.extend(page_query(int(get(2)), int(get(3))));
-            call("GET", format!("/crm/v8/{m}/search"), q, Body::None, Shape::RecordList)
-        }
-        ("crm", "createrecord") | ("crm", "create") => {
-            need(args, 2, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            call("POST", format!("/crm/v8/{m}"), Vec::new(), Body::Json(wrap_data(&args[1])), Shape::WriteDetails)
-        }
-        ("crm", "updaterecord") => {
-            need(args, 3, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
-            call("PUT", format!("/crm/v8/{m}/{id}"), Vec::new(), Body::Json(wrap_data(&args[2])), Shape::WriteDetails)
-        }
-        ("crm", "upsert") => {
-            need(args, 2, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            call(
-                "POST",
-                format!("/crm/v8/{m}/upsert"),
-                Vec::new(),
-                Body::Json(wrap_data(&args[1])),
-                Shape::WriteDetails,
-            )
-        }
-        ("crm", "bulkcreate") => {
-            need(args, 2, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            call("POST", format!("/crm/v8/{m}"), Vec::new(), Body::Json(wrap_data(&args[1])), Shape::Whole)
-        }
-        ("crm", "getrelatedrecords") => {
-            need(args, 3, task)?;
-            let (rel, m, id) = (
-                arg_text(args, 0, "the relation", task)?,
-                arg_text(args, 1, "the module", task)?,
-                arg_text(args, 2, "the record id", task)?,
-            );
-            call(
-                "GET",
-                format!("/crm/v8/{m}/{id}/{rel}"),
-                page_query(int(get(3)), int(get(4))),
-                Body::None,
-                Shape::RecordList,
-            )
-        }
-        // --- Bigin: /bigin/v2 (answers returned whole) ------------------------------------
-        ("bigin", "getrecordbyid") => {
-            need(args, 2, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
-            call("GET", format!("/bigin/v2/{m}/{id}"), opt_query(get(2)), Body::None, Shape::Whole)
-        }
-        ("bigin", "getrecords") => {
-            need(args, 1, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
+            let m = module(0)?;
             let mut q = page_query(int(get(1)), int(get(2)));
             q.extend(opt_query(args.iter().skip(1).find(|v| matches!(v, Value::Coll(_)))));
-            call("GET", format!("/bigin/v2/{m}"), q, Body::None, Shape::Whole)
+            call("GET", format!("{p}/{m}"), q, Body::None, pick(Shape::RecordList))
         }
-        ("bigin", "searchrecords") => {
+        (Some(p), "searchrecords") => {
             need(args, 2, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
+            let m = module(0)?;
             let mut q = vec![("criteria".to_string(), arg_text(args, 1, "the criteria", task)?)];
             q.extend(page_query(int(get(2)), int(get(3))));
-            call("GET", format!("/bigin/v2/{m}/search"), q, Body::None, Shape::Whole)
+            call("GET", format!("{p}/{m}/search"), q, Body::None, pick(Shape::RecordList))
         }
-        ("bigin", "createrecord") => {
+        (Some(p), "createrecord" | "create") => {
             need(args, 2, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            call("POST", format!("/bigin/v2/{m}"), Vec::new(), Body::Json(wrap_data(&args[1])), Shape::Whole)
+            call("POST", format!("{p}/{}", module(0)?), extra(2), data(1), pick(Shape::WriteDetails))
         }
-        ("bigin", "updaterecord") => {
+        (Some(p), "updaterecord") => {
             need(args, 3, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
-            call("PUT", format!("/bigin/v2/{m}/{id}"), Vec::new(), Body::Json(wrap_data(&args[2])), Shape::Whole)
+            let (m, id) = (module(0)?, record_id(1)?);
+            call("PUT", format!("{p}/{m}/{id}"), extra(3), data(2), pick(Shape::WriteDetails))
         }
-        ("bigin", "deleterecord") => {
+        (Some(p), "deleterecord") => {
             need(args, 2, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
-            call("DELETE", format!("/bigin/v2/{m}/{id}"), Vec::new(), Body::None, Shape::Whole)
+            let (m, id) = (module(0)?, record_id(1)?);
+            call("DELETE", format!("{p}/{m}/{id}"), Vec::new(), Body::None, Shape::Whole)
         }
-        ("bigin", "getrelatedrecords") => {
+        (Some(p), "getrelatedrecords") => {
             need(args, 3, task)?;
-            let (rel, m, id) = (
-                arg_text(args, 0, "the relation", task)?,
-                arg_text(args, 1, "the module", task)?,
-                arg_text(args, 2, "the record id", task)?,
-            );
-            call(
-                "GET",
-                format!("/bigin/v2/{m}/{id}/{rel}"),
-                page_query(int(get(3)), int(get(4))),
-                Body::None,
-                Shape::Whole,
-            )
-        }
-        // --- FSM: /fsm/v1 -------------------------------------------------------------------
-        ("fsm", "getrecords") => {
-            need(args, 1, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            let mut q = page_query(int(get(1)), int(get(2)));
-            q.extend(opt_query(get(3)));
-            call("GET", format!("/fsm/v1/{m}"), q, Body::None, Shape::Whole)
-        }
-        ("fsm", "getrecordbyid") => {
-            need(args, 2, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
-            call("GET", format!("/fsm/v1/{m}/{id}"), opt_query(get(2)), Body::None, Shape::Whole)
-        }
-        ("fsm", "getrelatedrecords") => {
-            need(args, 3, task)?;
-            let (rel, m, id) = (
-                arg_text(args, 0, "the relation", task)?,
-                arg_text(args, 1, "the module", task)?,
-                arg_text(args, 2, "the record id", task)?,
-            );
+            let (rel, m, id) = (arg_text(args, 0, "the relation", task)?, module(1)?, record_id(2)?);
             let mut q = page_query(int(get(3)), int(get(4)));
-            q.extend(opt_query(get(5)));
-            call("GET", format!("/fsm/v1/{m}/{id}/{rel}"), q, Body::None, Shape::Whole)
+            q.extend(extra(5));
+            call("GET", format!("{p}/{m}/{id}/{rel}"), q, Body::None, pick(Shape::RecordList))
         }
-        ("fsm", "createrecord") => {
+        (Some("/crm/v8"), "upsert") => {
             need(args, 2, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
-            call("POST", format!("/fsm/v1/{m}"), opt_query(get(2)), Body::Json(wrap_data(&args[1])), Shape::Whole)
+            call("POST", format!("/crm/v8/{}/upsert", module(0)?), Vec::new(), data(1), Shape::WriteDetails)
         }
-        ("fsm", "updaterecord") => {
-            need(args, 3, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
-            call("PUT", format!("/fsm/v1/{m}/{id}"), opt_query(get(3)), Body::Json(wrap_data(&args[2])), Shape::Whole)
+        (Some("/crm/v8"), "bulkcreate") => {
+            need(args, 2, task)?;
+            call("POST", format!("/crm/v8/{}", module(0)?), Vec::new(), data(1), Shape::Whole)
         }
-        ("fsm", "searchrecordsbyfield") => {
+        (Some("/fsm/v1"), "searchrecordsbyfield") => {
             need(args, 3, task)?;
-            let m = arg_text(args, 0, "the module", task)?;
+            let m = module(0)?;
             let field = arg_text(args, 1, "the field", task)?;
             let value = text(get(2)).unwrap_or_default();
             let q = vec![("criteria".to_string(), format!("({field}:equals:{value})"))];
             call("GET", format!("/fsm/v1/{m}/search"), q, Body::None, Shape::Whole)
         }
-        ("fsm", "gettransitions") => {
+        (Some("/fsm/v1"), "gettransitions") => {
             need(args, 2, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
+            let (m, id) = (module(0)?, record_id(1)?);
             call(
                 "GET",
                 format!("/fsm/v1/{m}/{id}/actions/blueprint/transitions"),
@@ -267,9 +185,9 @@ pub fn build(task: &str, args: &[Value]) -> Result<Call, Error> {
                 Shape::Whole,
             )
         }
-        ("fsm", "updatetransitions") => {
+        (Some("/fsm/v1"), "updatetransitions") => {
             need(args, 3, task)?;
-            let (m, id) = (arg_text(args, 0, "the module", task)?, arg_text(args, 1, "the record id", task)?);
+            let (m, id) = (module(0)?, record_id(1)?);
             // FSM's blueprint transition: {"blueprint":[{"transition_id": ..., "data": {...}}]}
             let mut body = new_map(1);
             body.insert(Key::text("blueprint"), Value::list(vec![args[2].clone()]));
@@ -277,7 +195,7 @@ pub fn build(task: &str, args: &[Value]) -> Result<Call, Error> {
             call("PUT", path, opt_query(get(3)), Body::Json(Value::map(body)), Shape::Whole)
         }
         // --- Books: /books/v3 ---------------------------------------------------------------
-        ("books", "getrecords") => {
+        (None, "getrecords") if product == "books" => {
             need(args, 2, task)?;
             let m = arg_text(args, 0, "the module", task)?.to_ascii_lowercase();
             let mut q = vec![("organization_id".to_string(), arg_text(args, 1, "the organization id", task)?)];
@@ -293,14 +211,14 @@ pub fn build(task: &str, args: &[Value]) -> Result<Call, Error> {
             }
             call("GET", format!("/books/v3/{m}"), q, Body::None, Shape::Whole)
         }
-        ("books", "getrecordsbyid") => {
+        (None, "getrecordsbyid") if product == "books" => {
             need(args, 3, task)?;
             let m = arg_text(args, 0, "the module", task)?.to_ascii_lowercase();
             let org = arg_text(args, 1, "the organization id", task)?;
             let id = arg_text(args, 2, "the record id", task)?;
             call("GET", format!("/books/v3/{m}/{id}"), vec![("organization_id".into(), org)], Body::None, Shape::Whole)
         }
-        ("books", "createrecord") => {
+        (None, "createrecord") if product == "books" => {
             need(args, 3, task)?;
             let m = arg_text(args, 0, "the module", task)?.to_ascii_lowercase();
             let org = arg_text(args, 1, "the organization id", task)?;
@@ -312,7 +230,7 @@ pub fn build(task: &str, args: &[Value]) -> Result<Call, Error> {
                 Shape::Whole,
             )
         }
-        ("books", "updaterecord") => {
+        (None, "updaterecord") if product == "books" => {
             need(args, 4, task)?;
             let m = arg_text(args, 0, "the module", task)?.to_ascii_lowercase();
             let org = arg_text(args, 1, "the organization id", task)?;
