@@ -21,10 +21,52 @@ impl Interp<'_> {
             },
             ExprKind::Lit(Lit::Int(n)) => Ok(Value::Int(*n)),
             ExprKind::Lit(l) => Ok(literal(l)),
+            ExprKind::Binary(BinOp::Add, l, _) if matches!(l.node, ExprKind::Binary(BinOp::Add, ..)) => {
+                self.add_chain(e, frame)
+            }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, frame).map_err(|err| err.with_span(e.span)),
             ExprKind::Method { recv, name, args } => self.method(recv, name, args, frame, e.span),
             _ => self.eval_other(e, frame),
         }
+    }
+
+    /// `a + b + c + ...`, left to right with the usual rules, except that once the running
+    /// value is text every further operand is appended to one buffer: building a line of many
+    /// pieces copies it once instead of once per `+`.
+    fn add_chain(&mut self, e: &Expr, frame: &mut Frame) -> Result<Value> {
+        Ok(match self.add_acc(e, frame)? {
+            Sum::Value(v) => v,
+            Sum::Text(b) => Value::from_string(b),
+        })
+    }
+
+    fn add_acc(&mut self, e: &Expr, frame: &mut Frame) -> Result<Sum> {
+        let ExprKind::Binary(BinOp::Add, l, r) = &e.node else {
+            return Ok(Sum::Value(self.operand(e, frame)?));
+        };
+        let left = self.add_acc(l, frame)?;
+        let v = self.operand(r, frame)?;
+        Ok(match left {
+            Sum::Text(mut b) => {
+                if !v.is_null() {
+                    crate::value::write_text(&mut b, &v);
+                }
+                Sum::Text(b)
+            }
+            Sum::Value(Value::Text(t)) => {
+                let mut b = String::with_capacity(t.len() + 64);
+                b.push_str(&t);
+                if !v.is_null() {
+                    crate::value::write_text(&mut b, &v);
+                }
+                Sum::Text(b)
+            }
+            Sum::Value(Value::Int(a)) if matches!(v, Value::Int(b) if a.checked_add(b).is_some()) => {
+                let Value::Int(b) = v else { unreachable!("matched above") };
+                Sum::Value(Value::Int(a + b))
+            }
+            Sum::Value(acc) => Sum::Value(arith(ArithOp::Add, &acc, &v).map_err(|err| err.with_span(e.span))?),
+        })
     }
 
     /// A cheap operand: literals and variables without a call, else `eval`.
@@ -208,6 +250,13 @@ impl Interp<'_> {
             _ => Err(Error::runtime(format!("zoho.{name} is not a value dg knows"))),
         }
     }
+}
+
+/// The running value of an `a + b + ...` chain.
+enum Sum {
+    Value(Value),
+    /// Text being built: every further operand is appended.
+    Text(String),
 }
 
 /// The value of a literal (single-quoted text that reads as a date is a Date/DateTime).

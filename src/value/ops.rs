@@ -77,7 +77,12 @@ pub fn arith(op: ArithOp, l: &Value, r: &Value) -> Result<Value> {
             v.map(Int).ok_or_else(|| overflow(a, b, op))
         }
         (Text(_), _) | (_, Text(_)) if op == ArithOp::Add => {
-            let mut s = String::new();
+            // Sized once: text joins are the hot path of string building.
+            let guess = |v: &Value| match v {
+                Text(t) => t.len(),
+                _ => 24,
+            };
+            let mut s = String::with_capacity(guess(l) + guess(r));
             join_text(&mut s, l);
             join_text(&mut s, r);
             Ok(Value::from_string(s))
