@@ -132,14 +132,7 @@ pub fn resolve(
         }
     }
     if matches!(s.auth, AuthType::OAuth1 | AuthType::OAuth2) {
-        for (key, u) in [
-            ("authorize_url", &s.authorize_url),
-            ("token_url", &s.token_url),
-            ("refresh_url", &s.refresh_url),
-            ("revoke_url", &s.revoke_url),
-            ("request_token_url", &s.request_token_url),
-            ("access_token_url", &s.access_token_url),
-        ] {
+        for (key, u) in auth_urls(&s) {
             if let Some(u) = u {
                 if let Some(p) = placeholder(u) {
                     return Err(format!(
@@ -151,6 +144,18 @@ pub fn resolve(
         }
     }
     Ok(s)
+}
+
+/// A service's authorization endpoints by key name (OAuth 2.0 and OAuth 1.0).
+fn auth_urls(s: &Service) -> [(&'static str, &Option<String>); 6] {
+    [
+        ("authorize_url", &s.authorize_url),
+        ("token_url", &s.token_url),
+        ("refresh_url", &s.refresh_url),
+        ("revoke_url", &s.revoke_url),
+        ("request_token_url", &s.request_token_url),
+        ("access_token_url", &s.access_token_url),
+    ]
 }
 
 /// `scheme://host[:port]` of an override, and `host[:port]` for `hosts`.
@@ -522,17 +527,12 @@ pub fn show_text(s: &Service) -> String {
     if !s.token_prefix.is_empty() {
         line("token_prefix:", &s.token_prefix);
     }
-    for (k, v) in [
-        ("base_url:", &s.base_url),
-        ("authorize_url:", &s.authorize_url),
-        ("token_url:", &s.token_url),
-        ("refresh_url:", &s.refresh_url),
-        ("revoke_url:", &s.revoke_url),
-        ("request_token_url:", &s.request_token_url),
-        ("access_token_url:", &s.access_token_url),
-    ] {
+    if let Some(v) = &s.base_url {
+        line("base_url:", v);
+    }
+    for (k, v) in auth_urls(s) {
         if let Some(v) = v {
-            line(k, v);
+            line(&format!("{k}:"), v);
         }
     }
     if s.auth == AuthType::OAuth2 {

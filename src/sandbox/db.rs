@@ -78,6 +78,19 @@ fn set_full_name(module: &str, r: &mut Record) {
     r.insert("Full_Name".into(), Value::String(full));
 }
 
+/// One stored record, read inside a plain connection or a write transaction.
+fn select_record(conn: &Connection, product: &str, module: &str, id: &str) -> Result<Option<Record>, String> {
+    let data: Option<String> = conn
+        .query_row(
+            "SELECT data FROM records WHERE product = ?1 AND module = ?2 AND id = ?3",
+            params![product, module, id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql)?;
+    data.as_deref().map(parse).transpose()
+}
+
 fn parse(data: &str) -> Result<Record, String> {
     match serde_json::from_str(data) {
         Ok(Value::Object(m)) => Ok(m),
@@ -254,16 +267,7 @@ impl Db {
     }
 
     pub fn get(&self, product: &str, module: &str, id: &str) -> Result<Option<Record>, String> {
-        let conn = self.lock();
-        let data: Option<String> = conn
-            .query_row(
-                "SELECT data FROM records WHERE product = ?1 AND module = ?2 AND id = ?3",
-                params![product, module, id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?;
-        data.as_deref().map(parse).transpose()
+        select_record(&self.lock(), product, module, id)
     }
 
     /// Store a new record and return it as stored. crm/bigin/fsm: a fresh `id`, `Owner`,
@@ -286,16 +290,7 @@ impl Db {
     pub fn update(&self, product: &str, module: &str, id: &str, changes: Record) -> Result<Option<Record>, String> {
         let now = now_text();
         self.write(|tx| {
-            let data: Option<String> = tx
-                .query_row(
-                    "SELECT data FROM records WHERE product = ?1 AND module = ?2 AND id = ?3",
-                    params![product, module, id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
-            let Some(data) = data else { return Ok(None) };
-            let mut record = parse(&data)?;
+            let Some(mut record) = select_record(tx, product, module, id)? else { return Ok(None) };
             let fixed: &[&str] = if crm_like(product) {
                 &["id", "Created_Time", "Created_By", "Modified_Time", "Modified_By", "Full_Name"]
             } else {
