@@ -117,6 +117,27 @@ fn token_answer(access: &str, refresh: Option<&str>, expires_in: u64, api_domain
     v
 }
 
+/// How many refresh-token requests the server received.
+async fn refresh_count(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| String::from_utf8_lossy(&r.body).contains("grant_type=refresh_token"))
+        .count()
+}
+
+/// Answer token requests of one grant type at Zoho's token endpoint.
+async fn mount_token(server: &MockServer, grant: &str, answer: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path("/oauth/v2/token"))
+        .and(body_string_contains(format!("grant_type={grant}")))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
 async fn count(server: &MockServer, p: &str) -> usize {
     server.received_requests().await.unwrap_or_default().iter().filter(|r| r.url.path() == p).count()
 }
@@ -336,12 +357,12 @@ async fn scope_refused_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn refresh_before_expiry_and_once_on_invalid_token() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .and(body_string_contains("grant_type=authorization_code"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())))
-        .mount(&server)
-        .await;
+    mount_token(
+        &server,
+        "authorization_code",
+        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())),
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path("/oauth/v2/token"))
         .and(body_string_contains("grant_type=refresh_token"))
@@ -369,13 +390,7 @@ async fn refresh_before_expiry_and_once_on_invalid_token() {
         .script("r.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
     let o = env.run(&script, &[]);
     assert_eq!(out(&o), "{\"data\":[]}\n", "{}", err(&o));
-    let refreshes = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| String::from_utf8_lossy(&r.body).contains("grant_type=refresh_token"))
-        .count();
+    let refreshes = refresh_count(&server).await;
     assert_eq!(refreshes, 1, "expired token refreshed once before the call");
     assert_no_secrets(&[&o], &env.home());
 }
@@ -383,23 +398,18 @@ async fn refresh_before_expiry_and_once_on_invalid_token() {
 #[tokio::test(flavor = "multi_thread")]
 async fn invalid_token_refreshes_once_scope_mismatch_never() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .and(body_string_contains("grant_type=authorization_code"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(
-            ACCESS,
-            Some(REFRESH),
-            3600,
-            &server.uri(),
-        )))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(ACCESS2, None, 3600, &server.uri())))
-        .mount(&server)
-        .await;
+    mount_token(
+        &server,
+        "authorization_code",
+        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 3600, &server.uri())),
+    )
+    .await;
+    mount_token(
+        &server,
+        "refresh_token",
+        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS2, None, 3600, &server.uri())),
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path("/crm/v8/Leads"))
         .and(header("authorization", format!("Zoho-oauthtoken {ACCESS2}").as_str()))
@@ -432,13 +442,7 @@ async fn invalid_token_refreshes_once_scope_mismatch_never() {
     let text = out(&o);
     assert!(text.starts_with("fresh\n"), "{text}");
     assert!(text.contains("OAUTH_SCOPE_MISMATCH"), "4xx answers are returned as data: {text}");
-    let refreshes = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| String::from_utf8_lossy(&r.body).contains("grant_type=refresh_token"))
-        .count();
+    let refreshes = refresh_count(&server).await;
     assert_eq!(refreshes, 1, "one refresh for INVALID_TOKEN, none for OAUTH_SCOPE_MISMATCH");
 }
 
@@ -483,22 +487,20 @@ async fn revoke_at_the_provider() {
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_processes_make_one_refresh() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .and(body_string_contains("grant_type=authorization_code"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(token_answer(ACCESS2, None, 3600, &server.uri()))
-                .set_delay(std::time::Duration::from_millis(300)),
-        )
-        .mount(&server)
-        .await;
+    mount_token(
+        &server,
+        "authorization_code",
+        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())),
+    )
+    .await;
+    mount_token(
+        &server,
+        "refresh_token",
+        ResponseTemplate::new(200)
+            .set_body_json(token_answer(ACCESS2, None, 3600, &server.uri()))
+            .set_delay(std::time::Duration::from_millis(300)),
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path("/crm/v8/Leads"))
         .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
@@ -525,13 +527,7 @@ async fn concurrent_processes_make_one_refresh() {
         let o = c.wait_with_output().unwrap();
         assert_eq!(out(&o), "ok\n", "{}", err(&o));
     }
-    let refreshes = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| String::from_utf8_lossy(&r.body).contains("grant_type=refresh_token"))
-        .count();
+    let refreshes = refresh_count(&server).await;
     assert_eq!(refreshes, 1, "six processes, one refresh");
 }
 
@@ -673,18 +669,18 @@ access_token_url = "{u}/oauth/access_token"
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_refresh_marks_the_connection_expired() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .and(body_string_contains("grant_type=authorization_code"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_grant"})))
-        .mount(&server)
-        .await;
+    mount_token(
+        &server,
+        "authorization_code",
+        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())),
+    )
+    .await;
+    mount_token(
+        &server,
+        "refresh_token",
+        ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_grant"})),
+    )
+    .await;
     let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
     assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
     std::thread::sleep(std::time::Duration::from_millis(2100));
