@@ -15,7 +15,7 @@ mod syntax;
 mod value;
 
 pub use error::{Error, ErrorKind, Result};
-pub use eval::{Interp, Limits};
+pub use eval::{Frame, Interp, Limits};
 pub use host::{CaptureHost, Host, HttpRequest, StdHost};
 pub use syntax::{is_incomplete, parse, parse_with_scope, print, Scope, Script, SourceFile};
 pub use value::{from_json, Value};

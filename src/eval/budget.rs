@@ -3,6 +3,8 @@
 
 use super::Limits;
 use crate::error::{Error, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Zoho Creator's statement limit per action.
@@ -17,22 +19,44 @@ pub struct Budget {
     limit: u64,
     deadline: Option<(Instant, Duration)>,
     next_clock: u64,
+    /// The next count at which `tick` takes its slow path (the limit or a clock reading):
+    /// the per-statement cost is one add and one compare.
+    next_check: u64,
+    /// Set from another thread (the REPL's Ctrl-C) to stop the running statement.
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Budget {
     pub fn new(limits: Limits) -> Budget {
+        let limit = limits.statements.unwrap_or(u64::MAX);
         Budget {
             count: 0,
-            limit: limits.statements.unwrap_or(u64::MAX),
+            limit,
             deadline: limits.timeout.map(|d| (Instant::now() + d, d)),
             next_clock: CLOCK_EVERY,
+            next_check: CLOCK_EVERY.min(limit.saturating_add(1)),
+            interrupt: None,
         }
     }
 
+    /// Stop the run with an error once `flag` is set (checked with the clock).
+    pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
+    }
+
     /// Count one statement.
-    #[inline]
+    #[inline(always)]
     pub fn tick(&mut self) -> Result<()> {
         self.count += 1;
+        if self.count >= self.next_check {
+            return self.slow_tick();
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn slow_tick(&mut self) -> Result<()> {
         if self.count > self.limit {
             return Err(Error::limit(format!("Execution limit exceeded: more than {} statements", self.limit)));
         }
@@ -40,11 +64,15 @@ impl Budget {
             self.next_clock = self.count + CLOCK_EVERY;
             self.check_clock()?;
         }
+        self.next_check = self.next_clock.min(self.limit.saturating_add(1));
         Ok(())
     }
 
-    /// Check the wall clock now (also used around slow operations).
+    /// Check the wall clock and the interrupt flag now (also used around slow operations).
     pub fn check_clock(&self) -> Result<()> {
+        if self.interrupt.as_ref().is_some_and(|f| f.swap(false, Ordering::Relaxed)) {
+            return Err(Error::limit("Interrupted"));
+        }
         if let Some((at, total)) = self.deadline {
             if Instant::now() >= at {
                 return Err(Error::limit(format!(

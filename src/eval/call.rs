@@ -1,236 +1,290 @@
-//! Calls: built-in methods and functions, constructors, script functions, `zoho.*` tasks.
+//! Compiling calls: built-in methods and functions (looked up once, at compile time),
+//! constructors, script functions and `zoho.*` tasks; and running script functions.
 
-use super::{Flow, Frame, Interp, MAX_CALL_DEPTH};
-use crate::builtins;
+use super::code::{xfn, Compiler, XFn};
+use super::{Frame, Interp, MAX_CALL_DEPTH};
+use crate::builtins::{self, Builtin};
 use crate::error::{Error, Result};
-use crate::syntax::ast::{Arg, Expr, ExprKind, Function, Span};
+use crate::syntax::ast::{Arg, Expr, ExprKind, Span};
 use crate::value::{new_map, Coll, ElemType, Items, Key, Value};
+use std::rc::Rc;
 
 /// Functions that exist only inside Zoho Creator.
 const CREATOR_FUNCTIONS: &[&str] = &["openurl", "getfieldnames", "thisapp", "reloadpage"];
 
-impl Interp<'_> {
-    /// `recv.name(args)`
-    pub(crate) fn method(
-        &mut self,
-        recv: &Expr,
-        name: &str,
-        args: &[Arg],
-        frame: &mut Frame,
-        span: Span,
-    ) -> Result<Value> {
-        let entries = self.builtin(name);
-        if entries.is_none() {
-            // Creator's `Form.Subform()` row constructor: an undefined name with a call on it.
-            if let ExprKind::Var(v) = &recv.node {
-                if frame[v.slot as usize].is_none() {
-                    return Err(Error::runtime(format!(
-                        "'{}.{name}()' (a Creator subform row) is not supported outside Zoho Creator",
-                        v.name
-                    ))
-                    .with_span(span));
-                }
-            }
-        }
-        let base = self.stack.len();
-        let result = (|| {
-            let r = self.eval(recv, frame)?;
-            self.stack.push(r);
-            self.push_args(args, frame)?;
-            match entries {
-                Some(entries) => builtins::dispatch(name, entries, &self.stack[base..]),
-                None => Err(Error::runtime(format!(
-                    "Unknown function '{name}' for a value of type {}",
-                    self.stack[base].type_name()
-                ))),
-            }
-        })();
-        self.stack.truncate(base);
-        result.map_err(|e| e.with_span(span))
+/// A compiled call argument; `key: value` (`Collection("CRM": 5)`) has both.
+pub(crate) struct ArgCode {
+    key: Option<XFn>,
+    value: XFn,
+}
+
+type Entries = &'static [&'static Builtin];
+
+impl Compiler<'_> {
+    fn args(&self, args: &[Arg]) -> Vec<ArgCode> {
+        args.iter().map(|a| ArgCode { key: a.key.as_ref().map(|k| self.expr(k)), value: self.expr(&a.value) }).collect()
     }
 
+    /// `recv.name(args)`
+    pub(crate) fn method(&self, recv_expr: &Expr, name: &Rc<str>, args: &[Arg], span: Span) -> XFn {
+        let (recv, args, name) = (self.expr(recv_expr), self.args(args), name.clone());
+        let Some(entries) = builtins::lookup(&name) else {
+            // Creator's `Form.Subform()` row constructor: an undefined name with a call on it.
+            let subform = match &recv_expr.node {
+                ExprKind::Var(v) => Some((v.slot as usize, v.name.clone())),
+                _ => None,
+            };
+            return xfn(move |cx, f| {
+                if let Some((slot, form)) = &subform {
+                    if f[*slot].is_none() {
+                        return Err(Error::runtime(format!(
+                            "'{form}.{name}()' (a Creator subform row) is not supported outside Zoho Creator"
+                        ))
+                        .with_span(span));
+                    }
+                }
+                let v = recv(cx, f)?;
+                cx.with_args(&args, f, |_, _| {
+                    Err(Error::runtime(format!("Unknown function '{name}' for a value of type {}", v.type_name())))
+                })
+                .map_err(|e| e.with_span(span))
+            });
+        };
+        xfn(move |cx, f| {
+            let base = cx.stack.len();
+            let result = match recv(cx, f) {
+                Ok(v) => {
+                    cx.stack.push(v);
+                    cx.push_args(&args, f).and_then(|_| builtins::dispatch(&name, entries, &cx.stack[base..]))
+                }
+                Err(e) => Err(e),
+            };
+            cx.stack.truncate(base);
+            result.map_err(|e| e.with_span(span))
+        })
+    }
+
+    /// `name(args)`: a script function, a constructor or a built-in, in that order.
+    pub(crate) fn call(&self, name: &Rc<str>, args: &[Arg], span: Span) -> XFn {
+        if let Some(index) = self.function(name) {
+            return self.script_call(index, args, span);
+        }
+        let ctor = |kind: &str| self.ctor(kind, "", args, span);
+        if name.eq_ignore_ascii_case("map") {
+            return ctor("map");
+        } else if name.eq_ignore_ascii_case("list") {
+            return self.ctor("list", "", args, span);
+        } else if name.eq_ignore_ascii_case("collection") {
+            return ctor("collection");
+        }
+        let (args, name) = (self.args(args), name.clone());
+        if let Some(entries) = builtins::lookup(&name) {
+            return builtin_call(name, entries, args, span);
+        }
+        if CREATOR_FUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(&name)) {
+            return xfn(move |_, _| {
+                Err(Error::runtime(format!("'{name}' is not supported outside Zoho Creator")).with_span(span))
+            });
+        }
+        xfn(move |_, _| Err(Error::runtime(format!("Function '{name}' is not defined")).with_span(span)))
+    }
+
+    /// `thisapp.name(..)`, `standalone.name(..)`, `automation.name(..)`
+    pub(crate) fn user_call(&self, name: &Rc<str>, args: &[Arg], span: Span) -> XFn {
+        match self.function(name) {
+            Some(index) => self.script_call(index, args, span),
+            None => {
+                let name = name.clone();
+                xfn(move |_, _| Err(Error::runtime(format!("Function '{name}' is not defined")).with_span(span)))
+            }
+        }
+    }
+
+    fn script_call(&self, index: usize, args: &[Arg], span: Span) -> XFn {
+        let args: Vec<XFn> = args.iter().map(|a| self.expr(&a.value)).collect();
+        xfn(move |cx, f| {
+            let mut values = Vec::with_capacity(args.len());
+            for a in &args {
+                values.push(a(cx, f)?);
+            }
+            cx.call_function(index, values, span)
+        })
+    }
+
+    /// `List:String()`, `Map:String()` ...
+    pub(crate) fn typed_ctor(&self, kind: &str, elem: &str, args: &[Arg], span: Span) -> XFn {
+        self.ctor(kind, elem, args, span)
+    }
+
+    /// `Map(..)`, `List(..)`, `List:TYPE(..)`, `Collection(..)`.
+    fn ctor(&self, kind: &str, elem: &str, args: &[Arg], span: Span) -> XFn {
+        let args = self.args(args);
+        match kind {
+            "list" => {
+                let elem = elem_type(elem);
+                xfn(move |cx, f| list_ctor(elem, cx.eval_args(&args, f)?))
+            }
+            "map" => xfn(move |cx, f| map_ctor(cx.eval_args(&args, f)?, span)),
+            _ => xfn(move |cx, f| collection_ctor(cx.eval_args(&args, f)?, span)),
+        }
+    }
+
+    /// `zoho.encryption.*` run here; other tasks go to the host.
+    pub(crate) fn zoho_task(&self, path: &Rc<str>, args: &[Arg], span: Span) -> XFn {
+        let (path, lower, args) = (path.clone(), path.to_ascii_lowercase(), self.args(args));
+        xfn(move |cx, f| {
+            cx.with_args(&args, f, |cx, base| {
+                let args = &cx.stack[base..];
+                match builtins::zoho_local(&lower, args) {
+                    Some(r) => r,
+                    None => {
+                        let args = args.to_vec();
+                        cx.budget.check_clock()?;
+                        cx.host.zoho_task(&path, &args)
+                    }
+                }
+            })
+            .map_err(|e| e.with_span(span))
+        })
+    }
+}
+
+fn builtin_call(name: Rc<str>, entries: Entries, args: Vec<ArgCode>, span: Span) -> XFn {
+    xfn(move |cx, f| {
+        let base = cx.stack.len();
+        let result = cx.push_args(&args, f).and_then(|_| builtins::dispatch(&name, entries, &cx.stack[base..]));
+        cx.stack.truncate(base);
+        result.map_err(|e| e.with_span(span))
+    })
+}
+
+impl Interp<'_> {
     /// Evaluate arguments onto the stack; a `key: value` argument (`c.insert("CRM": 5)`)
     /// passes its key and its value as two arguments.
-    fn push_args(&mut self, args: &[Arg], frame: &mut Frame) -> Result<()> {
+    #[inline]
+    fn push_args(&mut self, args: &[ArgCode], f: &Frame) -> Result<()> {
         for a in args {
             if let Some(k) = &a.key {
-                let k = self.eval(k, frame)?;
+                let k = k(self, f)?;
                 self.stack.push(k);
             }
-            let v = self.eval(&a.value, frame)?;
+            let v = (a.value)(self, f)?;
             self.stack.push(v);
         }
         Ok(())
     }
 
-    /// `name(args)`: a script function, a constructor or a built-in, in that order.
-    pub(crate) fn call(&mut self, name: &str, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
-        if let Some(f) = self.function(name) {
-            return self.call_script(&f, args, frame, span);
-        }
-        if name.eq_ignore_ascii_case("map") {
-            return self.map_ctor(args, frame, span);
-        } else if name.eq_ignore_ascii_case("list") {
-            return self.list_ctor(None, args, frame, span);
-        } else if name.eq_ignore_ascii_case("collection") {
-            return self.collection_ctor(args, frame, span);
-        }
-        if let Some(entries) = self.builtin(name) {
-            let base = self.stack.len();
-            let result =
-                self.push_args(args, frame).and_then(|_| builtins::dispatch(name, entries, &self.stack[base..]));
-            self.stack.truncate(base);
-            return result.map_err(|e| e.with_span(span));
-        }
-        if CREATOR_FUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(name)) {
-            return Err(Error::runtime(format!("'{name}' is not supported outside Zoho Creator")).with_span(span));
-        }
-        Err(Error::runtime(format!("Function '{name}' is not defined")).with_span(span))
+    /// Push the arguments, run `then` (which finds them on the stack from `base`), pop them.
+    fn with_args(
+        &mut self,
+        args: &[ArgCode],
+        f: &Frame,
+        then: impl FnOnce(&mut Interp<'_>, usize) -> Result<Value>,
+    ) -> Result<Value> {
+        let base = self.stack.len();
+        let result = self.push_args(args, f).and_then(|_| then(self, base));
+        self.stack.truncate(base);
+        result
     }
 
-    /// `thisapp.name(..)`, `standalone.name(..)`, `automation.name(..)`
-    pub(crate) fn user_call(&mut self, name: &str, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
-        match self.function(name) {
-            Some(f) => self.call_script(&f, args, frame, span),
-            None => Err(Error::runtime(format!("Function '{name}' is not defined")).with_span(span)),
-        }
-    }
-
-    fn call_script(&mut self, f: &Function, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
-        let mut values = Vec::with_capacity(args.len());
-        for a in args {
-            values.push(self.eval(&a.value, frame)?);
-        }
-        if values.len() != f.params.len() {
-            return Err(builtins::arity_error(&f.name).with_span(span));
-        }
-        self.call_function(f, values, span)
-    }
-
-    /// Run a script function with evaluated arguments.
-    pub(crate) fn call_function(&mut self, f: &Function, args: Vec<Value>, span: Span) -> Result<Value> {
-        if self.depth >= MAX_CALL_DEPTH {
-            return Err(Error::limit(format!(
-                "Maximum function call depth of {MAX_CALL_DEPTH} exceeded (calling '{}')",
-                f.name
-            ))
-            .with_span(span));
-        }
-        let mut frame: Frame = vec![None; f.body.slots.len()];
-        for (p, v) in f.params.iter().zip(args) {
-            frame[p.var.slot as usize] = Some(v);
-        }
-        self.depth += 1;
-        let result = self.block(&f.body.stmts, &mut frame);
-        self.depth -= 1;
-        match result? {
-            Flow::Return(v) => Ok(v),
-            _ => Ok(Value::Null),
-        }
-    }
-
-    fn eval_args(&mut self, args: &[Arg], frame: &mut Frame) -> Result<Vec<(Option<Value>, Value)>> {
+    fn eval_args(&mut self, args: &[ArgCode], f: &Frame) -> Result<Vec<(Option<Value>, Value)>> {
         let mut out = Vec::with_capacity(args.len());
         for a in args {
             let k = match &a.key {
-                Some(k) => Some(self.eval(k, frame)?),
+                Some(k) => Some(k(self, f)?),
                 None => None,
             };
-            out.push((k, self.eval(&a.value, frame)?));
+            out.push((k, (a.value)(self, f)?));
         }
         Ok(out)
     }
 
-    /// `Map()`, `Map(otherMap)`: a new map (a copy of the argument's entries).
-    fn map_ctor(&mut self, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
-        let vals = self.eval_args(args, frame)?;
-        match vals.as_slice() {
-            [] => Ok(Value::map(new_map(0))),
-            [(None, Value::Coll(c))] if c.is_map() => Ok(Value::map(c.map().map(|m| m.clone()).unwrap_or_default())),
-            [(None, Value::Text(t))] => match crate::value::from_json(t) {
-                Ok(v @ Value::Coll(_)) => Ok(v),
-                _ => Err(Error::runtime("Map() needs a map or JSON text").with_span(span)),
-            },
-            _ => Err(builtins::arity_error("Map").with_span(span)),
+    /// Run script function number `index` with evaluated arguments.
+    pub(crate) fn call_function(&mut self, index: usize, args: Vec<Value>, span: Span) -> Result<Value> {
+        let def = self.fns[index].def.clone();
+        if args.len() != def.params.len() {
+            return Err(builtins::arity_error(&def.name).with_span(span));
         }
-    }
-
-    /// `List()`, `List(otherList)`, `List:String()`.
-    fn list_ctor(&mut self, elem: Option<ElemType>, args: &[Arg], frame: &mut Frame, _span: Span) -> Result<Value> {
-        let vals = self.eval_args(args, frame)?;
-        let coll = match elem {
-            Some(e) => Coll::typed_list(e),
-            None => Coll::new(Items::List(Vec::new())),
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(Error::limit(format!(
+                "Maximum function call depth of {MAX_CALL_DEPTH} exceeded (calling '{}')",
+                def.name
+            ))
+            .with_span(span));
+        }
+        let code = match &self.fns[index].code {
+            Some(code) => code.clone(),
+            None => {
+                let code = Rc::new(self.compiler().block(&def.body.stmts));
+                self.fns[index].code = Some(code.clone());
+                code
+            }
         };
-        {
-            let mut list = coll.list_mut().expect("a new list");
-            let items: Vec<Value> = match vals.as_slice() {
-                [(None, Value::Coll(c))] if c.is_list() => c.list().map(|l| l.clone()).unwrap_or_default(),
-                _ => vals.into_iter().map(|(_, v)| v).collect(),
-            };
-            for v in items {
-                list.push(builtins::convert_elem(elem, v)?);
-            }
+        let mut frame = self.spare_frames.pop().unwrap_or_default();
+        frame.resize(def.body.slots.len(), None);
+        for (p, v) in def.params.iter().zip(args) {
+            frame[p.var.slot as usize] = Some(v);
         }
-        Ok(Value::Coll(coll))
+        self.depth += 1;
+        let result = code.run(self, &mut frame);
+        self.depth -= 1;
+        frame.clear();
+        self.spare_frames.push(frame);
+        match result? {
+            super::Flow::Return(v) => Ok(v),
+            _ => Ok(Value::Null),
+        }
     }
+}
 
-    /// `Collection()`, `Collection("a", "b")`, `Collection("k": "v", ...)`.
-    fn collection_ctor(&mut self, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
-        let vals = self.eval_args(args, frame)?;
-        if vals.is_empty() {
-            return Ok(Value::empty_collection());
-        }
-        if vals.iter().all(|(k, _)| k.is_some()) {
-            let mut m = new_map(vals.len());
-            for (k, v) in vals {
-                m.insert(Key::new(k.unwrap_or(Value::Null)), v);
-            }
-            return Ok(Value::map(m));
-        }
-        if vals.iter().all(|(k, _)| k.is_none()) {
-            return Ok(Value::list(vals.into_iter().map(|(_, v)| v).collect()));
-        }
-        Err(Error::runtime("Collection(...) takes either values or key: value pairs, not both").with_span(span))
+/// `Map()`, `Map(otherMap)`: a new map (a copy of the argument's entries).
+fn map_ctor(vals: Vec<(Option<Value>, Value)>, span: Span) -> Result<Value> {
+    match vals.as_slice() {
+        [] => Ok(Value::map(new_map(0))),
+        [(None, Value::Coll(c))] if c.is_map() => Ok(Value::map(c.map().map(|m| m.clone()).unwrap_or_default())),
+        [(None, Value::Text(t))] => match crate::value::from_json(t) {
+            Ok(v @ Value::Coll(_)) => Ok(v),
+            _ => Err(Error::runtime("Map() needs a map or JSON text").with_span(span)),
+        },
+        _ => Err(builtins::arity_error("Map").with_span(span)),
     }
+}
 
-    /// `List:String()`, `Map:String()` ...
-    pub(crate) fn typed_ctor(
-        &mut self,
-        kind: &str,
-        elem: &str,
-        args: &[Arg],
-        frame: &mut Frame,
-        span: Span,
-    ) -> Result<Value> {
-        match kind {
-            "list" => {
-                let e = elem_type(elem);
-                self.list_ctor(e, args, frame, span)
-            }
-            "map" => self.map_ctor(args, frame, span),
-            _ => self.collection_ctor(args, frame, span),
+/// `List()`, `List(otherList)`, `List:String()`.
+fn list_ctor(elem: Option<ElemType>, vals: Vec<(Option<Value>, Value)>) -> Result<Value> {
+    let coll = match elem {
+        Some(e) => Coll::typed_list(e),
+        None => Coll::new(Items::List(Vec::new())),
+    };
+    {
+        let mut list = coll.list_mut().expect("a new list");
+        let items: Vec<Value> = match vals.as_slice() {
+            [(None, Value::Coll(c))] if c.is_list() => c.list().map(|l| l.clone()).unwrap_or_default(),
+            _ => vals.into_iter().map(|(_, v)| v).collect(),
+        };
+        for v in items {
+            list.push(builtins::convert_elem(elem, v)?);
         }
     }
+    Ok(Value::Coll(coll))
+}
 
-    /// `zoho.encryption.*` run here; other tasks go to the host.
-    pub(crate) fn zoho_task(&mut self, path: &str, args: &[Arg], frame: &mut Frame, span: Span) -> Result<Value> {
-        let base = self.stack.len();
-        let result = self.push_args(args, frame).and_then(|_| {
-            let lower = path.to_ascii_lowercase();
-            let args = &self.stack[base..];
-            match builtins::zoho_local(&lower, args) {
-                Some(r) => r,
-                None => {
-                    let args = args.to_vec();
-                    self.budget.check_clock()?;
-                    self.host.zoho_task(path, &args)
-                }
-            }
-        });
-        self.stack.truncate(base);
-        result.map_err(|e| e.with_span(span))
+/// `Collection()`, `Collection("a", "b")`, `Collection("k": "v", ...)`.
+fn collection_ctor(vals: Vec<(Option<Value>, Value)>, span: Span) -> Result<Value> {
+    if vals.is_empty() {
+        return Ok(Value::empty_collection());
     }
+    if vals.iter().all(|(k, _)| k.is_some()) {
+        let mut m = new_map(vals.len());
+        for (k, v) in vals {
+            m.insert(Key::new(k.unwrap_or(Value::Null)), v);
+        }
+        return Ok(Value::map(m));
+    }
+    if vals.iter().all(|(k, _)| k.is_none()) {
+        return Ok(Value::list(vals.into_iter().map(|(_, v)| v).collect()));
+    }
+    Err(Error::runtime("Collection(...) takes either values or key: value pairs, not both").with_span(span))
 }
 
 fn elem_type(name: &str) -> Option<ElemType> {

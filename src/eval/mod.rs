@@ -1,9 +1,12 @@
-//! The interpreter: a tree walk over the slot-resolved AST, with the statement budget,
-//! the call-depth limit and the wall-clock deadline.
+//! The interpreter: the slot-resolved AST is compiled once into a tree of closures (each node
+//! specialised for its operator and operand shapes), which then runs against a host, with the
+//! statement budget, the call-depth limit and the wall-clock deadline.
 
 mod budget;
 mod call;
+mod code;
 mod expr;
+mod ops;
 mod stmt;
 
 pub use budget::Budget;
@@ -13,6 +16,7 @@ use crate::host::Host;
 use crate::syntax::ast::{Body, Function, Script, Span};
 use crate::syntax::SourceFile;
 use crate::value::{new_map, Key, Value};
+use code::{Block, Compiler};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -29,7 +33,7 @@ pub struct Limits {
 }
 
 /// A variable frame: one slot per name of the body; `None` = never assigned.
-pub(crate) type Frame = Vec<Option<Value>>;
+pub type Frame = Vec<Option<Value>>;
 
 /// Control flow out of a statement.
 pub(crate) enum Flow {
@@ -39,22 +43,29 @@ pub(crate) enum Flow {
     Return(Value),
 }
 
+/// A script function and its compiled body (compiled on its first call).
+struct FnEntry {
+    def: Rc<Function>,
+    code: Option<Rc<Block>>,
+}
+
 /// Runs one script's functions against a host.
 pub struct Interp<'h> {
     host: &'h mut dyn Host,
     source: Rc<SourceFile>,
-    functions: HashMap<String, Rc<Function>>,
+    /// Script functions, and their index by lower-case short name.
+    fns: Vec<FnEntry>,
+    fn_index: HashMap<String, usize>,
     pub budget: Budget,
     depth: usize,
     /// Reused buffer for `info` text.
     line: String,
     /// Reused argument stack for built-in calls (no allocation per call).
     stack: Vec<Value>,
+    /// Frames of returned calls, kept for the next call (no allocation per call).
+    spare_frames: Vec<Frame>,
     /// `zoho.*` values given on the command line (`--arg zoho.loginuserid=...`).
     system: Vec<(String, Value)>,
-    /// Built-in lookups by the address of the name in the AST: a method call site resolves
-    /// its name once per run instead of lower-casing and hashing it on every call.
-    builtin_cache: HashMap<usize, Option<&'static [&'static crate::builtins::Builtin]>, foldhash::fast::FixedState>,
 }
 
 impl<'h> Interp<'h> {
@@ -62,20 +73,28 @@ impl<'h> Interp<'h> {
         Interp {
             host,
             source,
-            functions: HashMap::new(),
+            fns: Vec::new(),
+            fn_index: HashMap::new(),
             budget: Budget::new(limits),
             depth: 0,
             line: String::new(),
             stack: Vec::with_capacity(64),
+            spare_frames: Vec::new(),
             system: Vec::new(),
-            builtin_cache: HashMap::default(),
         }
     }
 
     /// Make the script's function definitions callable by name.
     pub fn define(&mut self, script: &Script) {
         for f in &script.functions {
-            self.functions.insert(f.name.to_ascii_lowercase(), Rc::new(f.clone()));
+            let entry = FnEntry { def: Rc::new(f.clone()), code: None };
+            match self.fn_index.get(&f.name.to_ascii_lowercase()) {
+                Some(&i) => self.fns[i] = entry,
+                None => {
+                    self.fn_index.insert(f.name.to_ascii_lowercase(), self.fns.len());
+                    self.fns.push(entry);
+                }
+            }
         }
     }
 
@@ -107,12 +126,11 @@ impl<'h> Interp<'h> {
 
     /// Run a body in an existing frame (the REPL keeps one across entries).
     pub fn run_in_frame(&mut self, body: &Body, frame: &mut Frame) -> Result<Option<Value>> {
-        // Names of an earlier body may have been freed and their addresses reused.
-        self.builtin_cache.clear();
         if frame.len() < body.slots.len() {
             frame.resize(body.slots.len(), None);
         }
-        match self.block(&body.stmts, frame)? {
+        let code = self.compiler().block(&body.stmts);
+        match code.run(self, frame)? {
             Flow::Return(v) => Ok(Some(v)),
             _ => Ok(None),
         }
@@ -120,11 +138,15 @@ impl<'h> Interp<'h> {
 
     /// Find a defined function by name (with or without its namespace).
     pub fn function(&self, name: &str) -> Option<Rc<Function>> {
-        if self.functions.is_empty() {
+        self.function_index(name).map(|i| self.fns[i].def.clone())
+    }
+
+    fn function_index(&self, name: &str) -> Option<usize> {
+        if self.fns.is_empty() {
             return None;
         }
         let short = name.rsplit('.').next().unwrap_or(name);
-        self.functions.get(&short.to_ascii_lowercase()).cloned()
+        self.fn_index.get(&short.to_ascii_lowercase()).copied()
     }
 
     /// Call a defined function with named inputs (`--arg NAME=VALUE` binds parameters).
@@ -134,7 +156,15 @@ impl<'h> Interp<'h> {
             .iter()
             .map(|p| inputs.iter().find(|(n, _)| *n == *p.var.name).map(|(_, v)| v.clone()).unwrap_or(Value::Null))
             .collect();
-        self.call_function(f, args, f.span)
+        match self.function_index(&f.name) {
+            Some(i) => self.call_function(i, args, f.span),
+            _ => {
+                // A function that was not defined in this interpreter: define it first.
+                self.define(&Script { main: Body::default(), functions: vec![f.clone()] });
+                let i = self.function_index(&f.name).expect("just defined");
+                self.call_function(i, args, f.span)
+            }
+        }
     }
 
     /// A note on stderr when the run passed Zoho's statement limits (section 8).
@@ -144,14 +174,12 @@ impl<'h> Interp<'h> {
         }
     }
 
-    /// The built-in entries of a name at a call site (cached by the name's address).
-    pub(crate) fn builtin(&mut self, name: &str) -> Option<&'static [&'static crate::builtins::Builtin]> {
-        let key = name.as_ptr() as usize ^ (name.len() << 48);
-        *self.builtin_cache.entry(key).or_insert_with(|| crate::builtins::lookup(name))
-    }
-
     pub fn flush(&mut self) {
         self.host.flush();
+    }
+
+    fn compiler(&self) -> Compiler<'_> {
+        Compiler { fn_index: &self.fn_index }
     }
 
     fn line_of(&self, span: Span) -> i64 {

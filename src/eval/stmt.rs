@@ -1,196 +1,246 @@
-//! Statements: assignment, `if`, `for each`, `try/catch`, `info`, `return` and friends.
+//! Compiling statements: assignment, `if`, `for each`, `try/catch`, `info`, `return` and
+//! friends, with the run-time parts of loops and field assignment.
 
+use super::code::{sfn, Block, Compiler, SFn, XFn};
 use super::{Flow, Frame, Interp};
 use crate::error::{Error, ErrorKind, Result};
-use crate::syntax::ast::{AssignOp, BlockPair, Expr, Stmt, StmtKind, Var};
+use crate::syntax::ast::{AssignOp, BinOp, Expr, ExprKind, Span, Stmt, StmtKind};
 use crate::value::{arith, ArithOp, Items, Key, Value};
+use std::rc::Rc;
 
-impl Interp<'_> {
-    pub(crate) fn block(&mut self, stmts: &[Stmt], frame: &mut Frame) -> Result<Flow> {
-        for s in stmts {
-            match self.stmt(s, frame)? {
-                Flow::Next => {}
-                other => return Ok(other),
-            }
-        }
-        Ok(Flow::Next)
-    }
-
-    fn stmt(&mut self, s: &Stmt, frame: &mut Frame) -> Result<Flow> {
-        self.budget.tick().map_err(|e| e.with_span(s.span))?;
+impl Compiler<'_> {
+    pub(crate) fn stmt(&self, s: &Stmt) -> SFn {
+        let span = s.span;
         match &s.node {
+            StmtKind::Assign { var, op: AssignOp::Set, value } => {
+                let slot = var.slot as usize;
+                if let Some(code) = self.accumulate(slot, value) {
+                    return code;
+                }
+                let x = self.expr(value);
+                sfn(move |cx, f| {
+                    let v = x(cx, f)?;
+                    f[slot] = Some(v);
+                    Ok(Flow::Next)
+                })
+            }
             StmtKind::Assign { var, op, value } => {
-                let v = self.eval(value, frame)?;
-                let v = match op {
-                    AssignOp::Set => v,
-                    op => {
-                        let old = self.read(var, frame, value)?;
-                        arith(arith_op(*op), &old, &v).map_err(|e| e.with_span(s.span))?
-                    }
-                };
-                frame[var.slot as usize] = Some(v);
+                let (slot, name, at) = (var.slot as usize, var.name.clone(), value.span);
+                let (x, op) = (self.expr(value), arith_op(*op));
+                sfn(move |cx, f| {
+                    let v = x(cx, f)?;
+                    let Some(old) = &f[slot] else {
+                        return Err(Error::runtime(format!("Variable '{name}' is not defined")).with_span(at));
+                    };
+                    f[slot] = Some(arith(op, old, &v).map_err(|e| e.with_span(span))?);
+                    Ok(Flow::Next)
+                })
             }
             StmtKind::SetField { var, path, op, value } => {
-                let v = self.eval(value, frame)?;
-                self.set_field(var, path, *op, v, frame).map_err(|e| e.with_span(s.span))?;
+                let (slot, name, path, op) = (var.slot as usize, var.name.clone(), path.clone(), *op);
+                let x = self.expr(value);
+                sfn(move |cx, f| {
+                    let v = x(cx, f)?;
+                    set_field(f, slot, &name, &path, op, v).map_err(|e| e.with_span(span))?;
+                    Ok(Flow::Next)
+                })
             }
             StmtKind::Expr(e) => {
-                self.eval(e, frame)?;
+                let x = self.expr(e);
+                sfn(move |cx, f| {
+                    x(cx, f)?;
+                    Ok(Flow::Next)
+                })
             }
             StmtKind::Info(e) => {
-                let v = self.eval(e, frame)?;
-                let mut line = std::mem::take(&mut self.line);
-                line.clear();
-                crate::value::write_text(&mut line, &v);
-                self.host.info(&line);
-                self.line = line;
+                let x = self.expr(e);
+                sfn(move |cx, f| {
+                    let v = x(cx, f)?;
+                    let mut line = std::mem::take(&mut cx.line);
+                    line.clear();
+                    crate::value::write_text(&mut line, &v);
+                    cx.host.info(&line);
+                    cx.line = line;
+                    Ok(Flow::Next)
+                })
             }
             StmtKind::If { branches, otherwise } => {
-                for (cond, body) in branches {
-                    if self.condition(cond, frame)? {
-                        return self.block(body, frame);
+                let branches: Vec<_> = branches.iter().map(|(c, body)| (self.condition(c), self.block(body))).collect();
+                let otherwise = otherwise.as_ref().map(|b| self.block(b));
+                sfn(move |cx, f| {
+                    for (cond, body) in &branches {
+                        if cond(cx, f)? {
+                            return body.run(cx, f);
+                        }
                     }
-                }
-                if let Some(body) = otherwise {
-                    return self.block(body, frame);
-                }
+                    match &otherwise {
+                        Some(body) => body.run(cx, f),
+                        None => Ok(Flow::Next),
+                    }
+                })
             }
-            StmtKind::ForEach { var, iter, body } => return self.for_each(var, iter, body, frame, false),
-            StmtKind::ForIndex { var, iter, body } => return self.for_each(var, iter, body, frame, true),
-            StmtKind::Try { body, err, handler } => match self.block(body, frame) {
-                Ok(flow) => return Ok(flow),
-                Err(e) if e.kind() == ErrorKind::Runtime => {
-                    frame[err.slot as usize] = Some(self.error_value(&e));
-                    return self.block(handler, frame);
+            StmtKind::ForEach { var, iter, body } => self.for_each(var.slot as usize, iter, body, false),
+            StmtKind::ForIndex { var, iter, body } => self.for_each(var.slot as usize, iter, body, true),
+            StmtKind::Try { body, err, handler } => {
+                let (body, slot, handler) = (self.block(body), err.slot as usize, self.block(handler));
+                sfn(move |cx, f| match body.run(cx, f) {
+                    Ok(flow) => Ok(flow),
+                    Err(e) if e.kind() == ErrorKind::Runtime => {
+                        f[slot] = Some(cx.error_value(&e));
+                        handler.run(cx, f)
+                    }
+                    Err(e) => Err(e),
+                })
+            }
+            StmtKind::Return(e) => match e {
+                Some(e) => {
+                    let x = self.expr(e);
+                    sfn(move |cx, f| Ok(Flow::Return(x(cx, f)?)))
                 }
-                Err(e) => return Err(e),
+                None => sfn(|_, _| Ok(Flow::Return(Value::Null))),
             },
-            StmtKind::Return(e) => {
-                let v = match e {
-                    Some(e) => self.eval(e, frame)?,
-                    None => Value::Null,
-                };
-                return Ok(Flow::Return(v));
+            StmtKind::Break => sfn(|_, _| Ok(Flow::Break)),
+            StmtKind::Continue => sfn(|_, _| Ok(Flow::Continue)),
+            StmtKind::SendMail(pairs) => {
+                let pairs = self.pairs(pairs);
+                sfn(move |cx, f| {
+                    // `sendmail [...]` never sends: it prints the mail to stderr.
+                    let mut text = String::from("sendmail (not sent, dg never sends mail):");
+                    for p in &pairs {
+                        let (key, v) = p.eval(cx, f)?;
+                        text.push_str(&format!("\n  {key}: {}", v.to_text()));
+                    }
+                    cx.host.note(&text);
+                    Ok(Flow::Next)
+                })
             }
-            StmtKind::Break => return Ok(Flow::Break),
-            StmtKind::Continue => return Ok(Flow::Continue),
-            StmtKind::SendMail(pairs) => self.send_mail(pairs, frame)?,
             StmtKind::CreatorOnly(what) => {
-                return Err(Error::runtime(format!("'{what}' is not supported outside Zoho Creator")).with_span(s.span))
+                let what = *what;
+                sfn(move |_, _| {
+                    Err(Error::runtime(format!("'{what}' is not supported outside Zoho Creator")).with_span(span))
+                })
             }
         }
-        Ok(Flow::Next)
     }
 
-    /// Evaluate a condition: it must be a boolean.
-    pub(crate) fn condition(&mut self, e: &Expr, frame: &mut Frame) -> Result<bool> {
-        match self.eval(e, frame)? {
-            Value::Bool(b) => Ok(b),
-            other => Err(Error::runtime(format!(
-                "The condition must be of type BOOLEAN, but is of type {}",
+    /// `x = x + e` on a number variable adds in place (no read, clone and store of `x`); any
+    /// other value takes the general path with the same errors as `x + e`.
+    fn accumulate(&self, slot: usize, value: &Expr) -> Option<SFn> {
+        let ExprKind::Binary(BinOp::Add, l, r) = &value.node else { return None };
+        let ExprKind::Var(v) = &l.node else { return None };
+        if v.slot as usize != slot || matches!(r.node, ExprKind::Binary(BinOp::Add, ..)) {
+            return None;
+        }
+        let (name, var_span, span) = (v.name.clone(), l.span, value.span);
+        let r: XFn = self.expr(r);
+        Some(sfn(move |cx, f| {
+            if f[slot].is_none() {
+                cx.unset(&name, var_span)?;
+            }
+            let b = r(cx, f)?;
+            let new = match (&mut f[slot], &b) {
+                (Some(Value::Int(a)), Value::Int(b)) if a.checked_add(*b).is_some() => {
+                    *a += b;
+                    return Ok(Flow::Next);
+                }
+                (Some(a), _) => arith(ArithOp::Add, a, &b),
+                // `today`/`now` read before assignment
+                (None, _) => arith(ArithOp::Add, &cx.unset(&name, var_span)?, &b),
+            };
+            f[slot] = Some(new.map_err(|e| e.with_span(span))?);
+            Ok(Flow::Next)
+        }))
+    }
+
+    fn for_each(&self, slot: usize, iter: &Expr, body: &[Stmt], indexed: bool) -> SFn {
+        let (x, iter_span, body) = (self.expr(iter), iter.span, self.block(body));
+        sfn(move |cx, f| {
+            let coll = x(cx, f)?;
+            for_each(cx, f, slot, coll, iter_span, &body, indexed)
+        })
+    }
+}
+
+fn for_each(
+    cx: &mut Interp<'_>,
+    f: &mut Frame,
+    slot: usize,
+    coll: Value,
+    iter_span: Span,
+    body: &Block,
+    indexed: bool,
+) -> Result<Flow> {
+    let coll = match coll {
+        Value::Coll(c) => c,
+        other => {
+            return Err(Error::runtime(format!(
+                "'for each' needs a LIST or MAP, but the value is of type {}",
                 other.type_name()
             ))
-            .with_span(e.span)),
+            .with_span(iter_span))
         }
-    }
-
-    fn for_each(&mut self, var: &Var, iter: &Expr, body: &[Stmt], frame: &mut Frame, indexed: bool) -> Result<Flow> {
-        let coll = match self.eval(iter, frame)? {
-            Value::Coll(c) => c,
-            other => {
-                return Err(Error::runtime(format!(
-                    "'for each' needs a LIST or MAP, but the value is of type {}",
-                    other.type_name()
-                ))
-                .with_span(iter.span))
+    };
+    // Over a map: its keys, as a snapshot; over a list: by position, so the body may add.
+    let keys: Option<Vec<Value>> = match &coll.borrow().items {
+        Items::Map(m) => Some(m.keys().map(|k| k.value().clone()).collect()),
+        Items::List(_) => None,
+    };
+    let total = keys.as_ref().map_or_else(|| coll.len(), |k| k.len());
+    let mut i = 0;
+    loop {
+        let item = if indexed {
+            if i >= total {
+                break;
             }
-        };
-        // Over a map: its keys, as a snapshot; over a list: by position, so the body may add.
-        let keys: Option<Vec<Value>> = match &coll.borrow().items {
-            Items::Map(m) => Some(m.keys().map(|k| k.value().clone()).collect()),
-            Items::List(_) => None,
-        };
-        let total = keys.as_ref().map_or_else(|| coll.len(), |k| k.len());
-        let mut i = 0;
-        loop {
-            let item = if indexed {
-                if i >= total {
-                    break;
-                }
-                Value::Int(i as i64)
-            } else if let Some(keys) = &keys {
-                match keys.get(i) {
-                    Some(k) => k.clone(),
+            Value::Int(i as i64)
+        } else if let Some(keys) = &keys {
+            match keys.get(i) {
+                Some(k) => k.clone(),
+                None => break,
+            }
+        } else {
+            let list = coll.borrow();
+            match &list.items {
+                Items::List(v) => match v.get(i) {
+                    Some(x) => x.clone(),
                     None => break,
-                }
-            } else {
-                let list = coll.borrow();
-                match &list.items {
-                    Items::List(v) => match v.get(i) {
-                        Some(x) => x.clone(),
-                        None => break,
-                    },
-                    Items::Map(_) => break,
-                }
-            };
-            i += 1;
-            frame[var.slot as usize] = Some(item);
-            match self.block(body, frame)? {
-                Flow::Break => break,
-                Flow::Return(v) => return Ok(Flow::Return(v)),
-                Flow::Next | Flow::Continue => {}
+                },
+                Items::Map(_) => break,
             }
-        }
-        Ok(Flow::Next)
-    }
-
-    /// `a.b.c = v`: put key `c` in the map reached by `a.b`.
-    fn set_field(
-        &mut self,
-        var: &Var,
-        path: &[std::rc::Rc<str>],
-        op: AssignOp,
-        v: Value,
-        frame: &mut Frame,
-    ) -> Result<()> {
-        let mut target = match &frame[var.slot as usize] {
-            Some(v) => v.clone(),
-            None => return Err(Error::runtime(format!("Variable '{}' is not defined", var.name))),
         };
-        let (last, init) = path.split_last().expect("a field path");
-        for name in init {
-            target = field_of(&target, name)?;
+        i += 1;
+        f[slot] = Some(item);
+        match body.run(cx, f)? {
+            Flow::Break => break,
+            Flow::Return(v) => return Ok(Flow::Return(v)),
+            Flow::Next | Flow::Continue => {}
         }
-        let Value::Coll(c) = &target else {
-            return Err(Error::runtime(format!("Cannot set field '{last}' on a value of type {}", target.type_name())));
-        };
-        let mut map =
-            c.map_mut().ok_or_else(|| Error::runtime(format!("Cannot set field '{last}' on a value of type LIST")))?;
-        let key = Key::text(last);
-        let v = match op {
-            AssignOp::Set => v,
-            op => arith(arith_op(op), map.get(&key).unwrap_or(&Value::Null), &v)?,
-        };
-        map.insert(key, v);
-        Ok(())
     }
+    Ok(Flow::Next)
+}
 
-    /// `sendmail [...]` never sends: it prints the mail to stderr.
-    fn send_mail(&mut self, pairs: &[BlockPair], frame: &mut Frame) -> Result<()> {
-        let mut text = String::from("sendmail (not sent, dg never sends mail):");
-        for p in pairs {
-            let v = self.block_value(p, frame)?;
-            text.push_str(&format!("\n  {}: {}", p.key, v.to_text()));
-        }
-        self.host.note(&text);
-        Ok(())
+/// `a.b.c = v`: put key `c` in the map reached by `a.b`.
+fn set_field(f: &Frame, slot: usize, name: &str, path: &[Rc<str>], op: AssignOp, v: Value) -> Result<()> {
+    let mut target = match &f[slot] {
+        Some(v) => v.clone(),
+        None => return Err(Error::runtime(format!("Variable '{name}' is not defined"))),
+    };
+    let (last, init) = path.split_last().expect("a field path");
+    for name in init {
+        target = field_of(&target, name)?;
     }
-
-    fn read(&self, var: &Var, frame: &Frame, at: &Expr) -> Result<Value> {
-        frame[var.slot as usize]
-            .clone()
-            .ok_or_else(|| Error::runtime(format!("Variable '{}' is not defined", var.name)).with_span(at.span))
-    }
+    let Value::Coll(c) = &target else {
+        return Err(Error::runtime(format!("Cannot set field '{last}' on a value of type {}", target.type_name())));
+    };
+    let mut map =
+        c.map_mut().ok_or_else(|| Error::runtime(format!("Cannot set field '{last}' on a value of type LIST")))?;
+    let key = Key::text(last);
+    let v = match op {
+        AssignOp::Set => v,
+        op => arith(arith_op(op), map.get(&key).unwrap_or(&Value::Null), &v)?,
+    };
+    map.insert(key, v);
+    Ok(())
 }
 
 /// `recv.name` on a map: the key's value (null when absent).
