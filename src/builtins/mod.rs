@@ -45,7 +45,10 @@ impl Recv {
             (Recv::Text, Value::Text(_)) => true,
             (Recv::Num, Value::Int(_) | Value::Dec(_)) => true,
             (Recv::Time, Value::Date(_) | Value::DateTime(_)) => true,
-            (Recv::List, Value::Coll(c)) => c.is_list() || c.is_undecided(),
+            (Recv::List, Value::Coll(c)) => {
+                let data = c.borrow();
+                data.undecided || matches!(data.items, Items::List(_))
+            }
             (Recv::Map, Value::Coll(c)) => matches!(c.borrow().items, Items::Map(_)),
             _ => false,
         }
@@ -103,7 +106,27 @@ fn lower<'b>(name: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
     std::str::from_utf8(b).ok()
 }
 
-/// Call resolved entries (the evaluator may cache `lookup`'s answer).
+/// The entries that take `n` arguments after the receiver: a call site knows its argument
+/// count when it is compiled, so only the receiver's type is left to check per call.
+pub fn fitting(entries: &[&'static Builtin], n: usize) -> Box<[&'static Builtin]> {
+    entries.iter().filter(|e| (e.min..=e.max).contains(&n)).copied().collect()
+}
+
+/// Call the first of `fit` (from `fitting`) that accepts the receiver `args[0]`; when none
+/// does, `dispatch` over all the name's entries gives the error.
+#[inline]
+pub fn call_fitting(name: &str, entries: &[&'static Builtin], fit: &[&'static Builtin], args: &[Value]) -> Result<Value> {
+    if let Some(recv) = args.first() {
+        for e in fit {
+            if e.recv.accepts(recv) {
+                return (e.func)(args);
+            }
+        }
+    }
+    dispatch(name, entries, args)
+}
+
+/// Call a name's entries (the evaluator may cache `lookup`'s answer).
 pub fn dispatch(name: &str, entries: &[&'static Builtin], args: &[Value]) -> Result<Value> {
     let n = args.len().saturating_sub(1);
     // Zoho reports a wrong argument count before it looks at the receiver's type.

@@ -50,12 +50,14 @@ impl Compiler<'_> {
                 .map_err(|e| e.with_span(span))
             });
         };
+        let fit = builtins::fitting(entries, arg_count(&args));
         xfn(move |cx, f| {
             let base = cx.stack.len();
             let result = match recv(cx, f) {
                 Ok(v) => {
                     cx.stack.push(v);
-                    cx.push_args(&args, f).and_then(|_| builtins::dispatch(&name, entries, &cx.stack[base..]))
+                    cx.push_args(&args, f)
+                        .and_then(|_| builtins::call_fitting(&name, entries, &fit, &cx.stack[base..]))
                 }
                 Err(e) => Err(e),
             };
@@ -149,10 +151,19 @@ impl Compiler<'_> {
     }
 }
 
+/// How many values `push_args` pushes for these arguments.
+fn arg_count(args: &[ArgCode]) -> usize {
+    args.iter().map(|a| 1 + a.key.is_some() as usize).sum()
+}
+
 fn builtin_call(name: Rc<str>, entries: Entries, args: Vec<ArgCode>, span: Span) -> XFn {
+    // The first argument is the receiver.
+    let fit = builtins::fitting(entries, arg_count(&args).saturating_sub(1));
     xfn(move |cx, f| {
         let base = cx.stack.len();
-        let result = cx.push_args(&args, f).and_then(|_| builtins::dispatch(&name, entries, &cx.stack[base..]));
+        let result = cx
+            .push_args(&args, f)
+            .and_then(|_| builtins::call_fitting(&name, entries, &fit, &cx.stack[base..]));
         cx.stack.truncate(base);
         result.map_err(|e| e.with_span(span))
     })

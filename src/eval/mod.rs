@@ -6,6 +6,7 @@ mod budget;
 mod call;
 mod code;
 mod expr;
+mod int;
 mod ops;
 mod stmt;
 
@@ -60,6 +61,8 @@ pub struct Interp<'h> {
     depth: usize,
     /// Reused buffer for `info` text.
     line: String,
+    /// Reused buffer for text built by `+` (the result is copied out once, into its value).
+    scratch: String,
     /// Reused argument stack for built-in calls (no allocation per call).
     stack: Vec<Value>,
     /// Frames of returned calls, kept for the next call (no allocation per call).
@@ -78,6 +81,7 @@ impl<'h> Interp<'h> {
             budget: Budget::new(limits),
             depth: 0,
             line: String::new(),
+            scratch: String::new(),
             stack: Vec::with_capacity(64),
             spare_frames: Vec::new(),
             system: Vec::new(),

@@ -136,10 +136,23 @@ fn arith_fn<L: Operand, R: Operand, const OP: u8>(l: L, r: R, span: Span) -> XFn
     xfn(move |cx, f| {
         let a = l.get(cx, f)?;
         let b = r.get(cx, f)?;
-        if let (Value::Int(x), Value::Int(y)) = (&*a, &*b) {
-            if let Some(v) = int_arith::<OP>(*x, *y) {
-                return Ok(Value::Int(v));
+        match (&*a, &*b) {
+            (Value::Int(x), Value::Int(y)) => {
+                if let Some(v) = int_arith::<OP>(*x, *y) {
+                    return Ok(Value::Int(v));
+                }
             }
+            (Value::Text(_), _) | (_, Value::Text(_)) if OP == ADD => {
+                // Joined in the reused buffer, then copied once into the new text.
+                let mut buf = std::mem::take(&mut cx.scratch);
+                buf.clear();
+                push_text(&mut buf, &a);
+                push_text(&mut buf, &b);
+                let text = Value::text(&buf);
+                cx.scratch = buf;
+                return Ok(text);
+            }
+            _ => {}
         }
         arith(arith_op(OP), &a, &b).map_err(|e| e.with_span(span))
     })
@@ -235,6 +248,13 @@ impl Compiler<'_> {
     }
 
     pub(crate) fn comparison(&self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> CFn {
+        match self.int_compare(op, l, r, span) {
+            Some(c) => c,
+            None => self.comparison_general(op, l, r, span),
+        }
+    }
+
+    pub(crate) fn comparison_general(&self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> CFn {
         let (a, b) = (self.shape(l), self.shape(r));
         match op {
             BinOp::Eq => by_shape!(a, b, compare_fn, EQ, span),
@@ -302,13 +322,22 @@ impl Compiler<'_> {
                 match (&acc, &v) {
                     (Value::Int(a), Value::Int(b)) if a.checked_add(*b).is_some() => acc = Value::Int(a + b),
                     (Value::Text(t), _) => {
-                        let mut buf = String::with_capacity(t.len() + 64);
+                        let mut buf = std::mem::take(&mut cx.scratch);
+                        buf.clear();
                         buf.push_str(t);
                         push_text(&mut buf, &v);
                         for operand in &operands[k + 2..] {
-                            push_text(&mut buf, &operand(cx, f)?);
+                            match operand(cx, f) {
+                                Ok(v) => push_text(&mut buf, &v),
+                                Err(e) => {
+                                    cx.scratch = buf;
+                                    return Err(e);
+                                }
+                            }
                         }
-                        return Ok(Value::from_string(buf));
+                        let text = Value::text(&buf);
+                        cx.scratch = buf;
+                        return Ok(text);
                     }
                     _ => acc = arith(ArithOp::Add, &acc, &v).map_err(|e| e.with_span(spans[k]))?,
                 }

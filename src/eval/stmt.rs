@@ -14,6 +14,9 @@ impl Compiler<'_> {
         match &s.node {
             StmtKind::Assign { var, op: AssignOp::Set, value } => {
                 let slot = var.slot as usize;
+                if let Some(code) = self.int_assign(slot, value) {
+                    return code;
+                }
                 if let Some(code) = self.accumulate(slot, value) {
                     return code;
                 }

@@ -46,9 +46,7 @@ fn scalar(out: &mut String, v: &Value) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Value::Int(n) => out.push_str(itoa::Buffer::new().format(*n)),
         Value::Dec(d) => write_decimal(out, *d),
         Value::Text(t) => out.push_str(t),
         Value::Date(d) => out.push_str(&format_date(*d)),
