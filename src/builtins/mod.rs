@@ -115,7 +115,12 @@ pub fn fitting(entries: &[&'static Builtin], n: usize) -> Box<[&'static Builtin]
 /// Call the first of `fit` (from `fitting`) that accepts the receiver `args[0]`; when none
 /// does, `dispatch` over all the name's entries gives the error.
 #[inline]
-pub fn call_fitting(name: &str, entries: &[&'static Builtin], fit: &[&'static Builtin], args: &[Value]) -> Result<Value> {
+pub fn call_fitting(
+    name: &str,
+    entries: &[&'static Builtin],
+    fit: &[&'static Builtin],
+    args: &[Value],
+) -> Result<Value> {
     if let Some(recv) = args.first() {
         for e in fit {
             if e.recv.accepts(recv) {

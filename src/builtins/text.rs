@@ -108,6 +108,36 @@ fn str_arg<'a>(a: &'a [Value], i: usize, func: &str) -> Result<Cow<'a, str>> {
     }
 }
 
+/// The byte offset of the first `needle` in `hay`: memchr's searchers, which cost little to set
+/// up, instead of std's two-way searcher (built anew for every call on short texts).
+pub(super) fn find(hay: &str, needle: &str) -> Option<usize> {
+    match needle.as_bytes() {
+        [] => Some(0),
+        [b] => memchr::memchr(*b, hay.as_bytes()),
+        n => memchr::memmem::find(hay.as_bytes(), n),
+    }
+}
+
+/// `hay` with `needle` (not empty) replaced by `rep` (every time, or the first); `None` when
+/// `needle` does not occur, so the caller can keep its text.
+pub(super) fn replace_plain(hay: &str, needle: &str, rep: &str, all: bool) -> Option<String> {
+    let first = find(hay, needle)?;
+    let mut out = String::with_capacity(hay.len() + rep.len());
+    out.push_str(&hay[..first]);
+    out.push_str(rep);
+    let mut rest = first + needle.len();
+    if all {
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        while let Some(i) = finder.find(&hay.as_bytes()[rest..]) {
+            out.push_str(&hay[rest..rest + i]);
+            out.push_str(rep);
+            rest += i + needle.len();
+        }
+    }
+    out.push_str(&hay[rest..]);
+    Some(out)
+}
+
 /// Number of characters.
 fn char_len(t: &str) -> usize {
     if t.is_ascii() {
@@ -277,7 +307,7 @@ fn right(a: &[Value]) -> Result<Value> {
 fn index_of(a: &[Value]) -> Result<Value> {
     let t = recv(a, "indexOf")?;
     let needle = str_arg(a, 1, "indexOf")?;
-    Ok(Value::Int(t.find(&*needle).map_or(-1, |byte| char_index(t, byte))))
+    Ok(Value::Int(find(t, &needle).map_or(-1, |byte| char_index(t, byte))))
 }
 
 /// `"a-b-c".lastIndexOf("-")` is 3; -1 when absent.
@@ -290,13 +320,13 @@ fn last_index_of(a: &[Value]) -> Result<Value> {
 /// `"Zoho Creator".contains("Cre")` is true (case-sensitive).
 fn contains(a: &[Value]) -> Result<Value> {
     let t = recv(a, "contains")?;
-    Ok(Value::Bool(t.contains(&*str_arg(a, 1, "contains")?)))
+    Ok(Value::Bool(find(t, &str_arg(a, 1, "contains")?).is_some()))
 }
 
 /// `"Zoho".notContains("x")` is true.
 fn not_contains(a: &[Value]) -> Result<Value> {
     let t = recv(a, "notContains")?;
-    Ok(Value::Bool(!t.contains(&*str_arg(a, 1, "notContains")?)))
+    Ok(Value::Bool(find(t, &str_arg(a, 1, "notContains")?).is_none()))
 }
 
 /// `"Zoho Creator".containsIgnoreCase("CREATOR")` is true.
@@ -334,14 +364,14 @@ fn ends_with_ignore_case(a: &[Value]) -> Result<Value> {
 fn get_prefix(a: &[Value]) -> Result<Value> {
     let t = recv(a, "getPrefix")?;
     let needle = str_arg(a, 1, "getPrefix")?;
-    Ok(t.find(&*needle).map_or(Value::Null, |s| Value::text(&t[..s])))
+    Ok(find(t, &needle).map_or(Value::Null, |s| Value::text(&t[..s])))
 }
 
 /// `"apps with Zoho".getSuffix("with")` is ` Zoho`; null when absent.
 fn get_suffix(a: &[Value]) -> Result<Value> {
     let t = recv(a, "getSuffix")?;
     let needle = str_arg(a, 1, "getSuffix")?;
-    Ok(t.find(&*needle).map_or(Value::Null, |s| Value::text(&t[s + needle.len()..])))
+    Ok(find(t, &needle).map_or(Value::Null, |s| Value::text(&t[s + needle.len()..])))
 }
 
 /// `"Split and get".getPrefixIgnoreCase("AND")` is `Split ` (with its space); null when absent.
@@ -371,17 +401,17 @@ fn occurence_count(a: &[Value]) -> Result<Value> {
 fn remove(a: &[Value]) -> Result<Value> {
     let t = recv(a, "remove")?;
     let needle = str_arg(a, 1, "remove")?;
-    if needle.is_empty() || !t.contains(&*needle) {
+    if needle.is_empty() {
         return Ok(a[0].clone());
     }
-    Ok(Value::from_string(t.replace(&*needle, "")))
+    Ok(replace_plain(t, &needle, "", true).map_or_else(|| a[0].clone(), Value::from_string))
 }
 
 /// `"Zoho Creator 5".removeFirstOccurence("o")` is `Zho Creator 5`.
 fn remove_first(a: &[Value]) -> Result<Value> {
     let t = recv(a, "removeFirstOccurence")?;
     let needle = str_arg(a, 1, "removeFirstOccurence")?;
-    Ok(match t.find(&*needle) {
+    Ok(match find(t, &needle) {
         Some(s) if !needle.is_empty() => Value::from_string([&t[..s], &t[s + needle.len()..]].concat()),
         _ => a[0].clone(),
     })

@@ -71,7 +71,7 @@ impl Budget {
     /// Check the wall clock and the interrupt flag now (also used around slow operations).
     pub fn check_clock(&self) -> Result<()> {
         if self.interrupt.as_ref().is_some_and(|f| f.swap(false, Ordering::Relaxed)) {
-            return Err(Error::limit("Interrupted"));
+            return Err(Error::limit("interrupted: Ctrl-C stopped the statement"));
         }
         if let Some((at, total)) = self.deadline {
             if Instant::now() >= at {

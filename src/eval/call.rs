@@ -5,7 +5,7 @@ use super::code::{xfn, Compiler, XFn};
 use super::{Frame, Interp, MAX_CALL_DEPTH};
 use crate::builtins::{self, Builtin};
 use crate::error::{Error, Result};
-use crate::syntax::ast::{Arg, Expr, ExprKind, Span};
+use crate::syntax::ast::{Arg, Expr, ExprKind, Lit, Span};
 use crate::value::{new_map, Coll, ElemType, Items, Key, Value};
 use std::rc::Rc;
 
@@ -20,14 +20,60 @@ pub(crate) struct ArgCode {
 
 type Entries = &'static [&'static Builtin];
 
+/// A built-in call site: the name's entries, those that take its argument count, its span.
+struct Resolved {
+    name: Rc<str>,
+    entries: Entries,
+    fit: Box<[&'static Builtin]>,
+    span: Span,
+}
+
+impl Resolved {
+    #[inline]
+    fn run(&self, args: &[Value]) -> Result<Value> {
+        builtins::call_fitting(&self.name, self.entries, &self.fit, args).map_err(|e| e.with_span(self.span))
+    }
+}
+
+/// A receiver or argument: a variable or constant is read in place, without a call.
+enum Operand {
+    Slot(usize, Rc<str>, Span),
+    Const(Value),
+    Computed(XFn),
+}
+
+impl Operand {
+    #[inline(always)]
+    fn eval(&self, cx: &mut Interp<'_>, f: &Frame) -> Result<Value> {
+        match self {
+            Operand::Slot(slot, name, span) => match &f[*slot] {
+                Some(v) => Ok(v.clone()),
+                None => cx.unset(name, *span),
+            },
+            Operand::Const(v) => Ok(v.clone()),
+            Operand::Computed(x) => x(cx, f),
+        }
+    }
+}
+
 impl Compiler<'_> {
+    /// The in-place form of `e` when it has one, else `compiled` (its closure).
+    fn operand_of(&self, e: &Expr, compiled: Operand) -> Operand {
+        match &e.node {
+            ExprKind::Var(v) => Operand::Slot(v.slot as usize, v.name.clone(), e.span),
+            ExprKind::Lit(Lit::Int(n)) => Operand::Const(Value::Int(*n)),
+            ExprKind::Lit(Lit::Text(t)) => Operand::Const(Value::Text(t.clone().into())),
+            _ => compiled,
+        }
+    }
+
     fn args(&self, args: &[Arg]) -> Vec<ArgCode> {
         args.iter().map(|a| ArgCode { key: a.key.as_ref().map(|k| self.expr(k)), value: self.expr(&a.value) }).collect()
     }
 
     /// `recv.name(args)`
-    pub(crate) fn method(&self, recv_expr: &Expr, name: &Rc<str>, args: &[Arg], span: Span) -> XFn {
-        let (recv, args, name) = (self.expr(recv_expr), self.args(args), name.clone());
+    pub(crate) fn method(&self, recv_expr: &Expr, name: &Rc<str>, arg_exprs: &[Arg], span: Span) -> XFn {
+        let (recv, args, name) = (self.expr(recv_expr), self.args(arg_exprs), name.clone());
         let Some(entries) = builtins::lookup(&name) else {
             // Creator's `Form.Subform()` row constructor: an undefined name with a call on it.
             let subform = match &recv_expr.node {
@@ -51,18 +97,48 @@ impl Compiler<'_> {
             });
         };
         let fit = builtins::fitting(entries, arg_count(&args));
+        let call = Resolved { name, entries, fit, span };
+        // Up to two plain arguments: the receiver and arguments go in an array on the Rust
+        // stack, each read in place when it is a variable or a constant.
+        if args.len() <= 2 && args.iter().all(|a| a.key.is_none()) {
+            let recv = self.operand_of(recv_expr, Operand::Computed(recv));
+            let mut plain = args.into_iter().map(|a| Operand::Computed(a.value));
+            return match (plain.next(), plain.next()) {
+                (None, _) => xfn(move |cx, f| {
+                    let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
+                    call.run(&[r])
+                }),
+                (Some(a), None) => {
+                    let a = self.operand_of(&arg_exprs[0].value, a);
+                    xfn(move |cx, f| {
+                        let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
+                        let a = a.eval(cx, f).map_err(|e| e.with_span(call.span))?;
+                        call.run(&[r, a])
+                    })
+                }
+                (Some(a), Some(b)) => {
+                    let a = self.operand_of(&arg_exprs[0].value, a);
+                    let b = self.operand_of(&arg_exprs[1].value, b);
+                    xfn(move |cx, f| {
+                        let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
+                        let a = a.eval(cx, f).map_err(|e| e.with_span(call.span))?;
+                        let b = b.eval(cx, f).map_err(|e| e.with_span(call.span))?;
+                        call.run(&[r, a, b])
+                    })
+                }
+            };
+        }
         xfn(move |cx, f| {
             let base = cx.stack.len();
             let result = match recv(cx, f) {
                 Ok(v) => {
                     cx.stack.push(v);
-                    cx.push_args(&args, f)
-                        .and_then(|_| builtins::call_fitting(&name, entries, &fit, &cx.stack[base..]))
+                    cx.push_args(&args, f).and_then(|_| call.run(&cx.stack[base..]))
                 }
                 Err(e) => Err(e),
             };
             cx.stack.truncate(base);
-            result.map_err(|e| e.with_span(span))
+            result.map_err(|e| e.with_span(call.span))
         })
     }
 
@@ -159,13 +235,12 @@ fn arg_count(args: &[ArgCode]) -> usize {
 fn builtin_call(name: Rc<str>, entries: Entries, args: Vec<ArgCode>, span: Span) -> XFn {
     // The first argument is the receiver.
     let fit = builtins::fitting(entries, arg_count(&args).saturating_sub(1));
+    let call = Resolved { name, entries, fit, span };
     xfn(move |cx, f| {
         let base = cx.stack.len();
-        let result = cx
-            .push_args(&args, f)
-            .and_then(|_| builtins::call_fitting(&name, entries, &fit, &cx.stack[base..]));
+        let result = cx.push_args(&args, f).and_then(|_| call.run(&cx.stack[base..]));
         cx.stack.truncate(base);
-        result.map_err(|e| e.with_span(span))
+        result.map_err(|e| e.with_span(call.span))
     })
 }
 

@@ -138,7 +138,8 @@ impl Compiler<'_> {
 
     /// `l OP r` on integers first, for a comparison in a condition.
     pub(crate) fn int_compare(&self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> Option<CFn> {
-        if matches!(l.node, ExprKind::Var(_) | ExprKind::Lit(_)) && matches!(r.node, ExprKind::Var(_) | ExprKind::Lit(_))
+        if matches!(l.node, ExprKind::Var(_) | ExprKind::Lit(_))
+            && matches!(r.node, ExprKind::Var(_) | ExprKind::Lit(_))
         {
             // Already a direct read on both sides.
             return None;

@@ -111,29 +111,88 @@ impl Value {
     }
 }
 
-/// Immutable shared text.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(Rc<str>);
+/// Immutable text. Up to `INLINE` bytes live inside the value itself (no allocation: keys
+/// like `"key123"`, short names and numbers as text); longer text is shared behind an `Rc`.
+#[derive(Clone)]
+pub struct Text(TextRepr);
+
+/// Bytes of text kept inline: with its length byte and the enum tag, one `Value` (24 bytes).
+const INLINE: usize = 22;
+
+#[derive(Clone)]
+enum TextRepr {
+    /// Invariant: `bytes[..len]` is valid UTF-8 (it is copied from a `&str`).
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE],
+    },
+    Shared(Rc<str>),
+}
+
+impl Text {
+    fn inline(s: &str) -> Option<Text> {
+        if s.len() > INLINE {
+            return None;
+        }
+        let mut bytes = [0u8; INLINE];
+        bytes[..s.len()].copy_from_slice(s.as_bytes());
+        Some(Text(TextRepr::Inline { len: s.len() as u8, bytes }))
+    }
+}
 
 impl Deref for Text {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
-        &self.0
+        match &self.0 {
+            TextRepr::Inline { len, bytes } => {
+                let bytes = &bytes[..*len as usize];
+                // SAFETY: inline bytes are always a copy of a whole `&str` (see `Text::inline`).
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
+            TextRepr::Shared(s) => s,
+        }
     }
 }
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(Rc::from(s))
+        Text::inline(s).unwrap_or_else(|| Text(TextRepr::Shared(Rc::from(s))))
     }
 }
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(Rc::from(s))
+        Text::inline(&s).unwrap_or_else(|| Text(TextRepr::Shared(Rc::from(s))))
     }
 }
 impl From<Rc<str>> for Text {
     fn from(s: Rc<str>) -> Text {
-        Text(s)
+        Text::inline(&s).unwrap_or(Text(TextRepr::Shared(s)))
+    }
+}
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        **self == **other
+    }
+}
+impl Eq for Text {}
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (**self).hash(h)
+    }
+}
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
     }
 }
 

@@ -251,10 +251,7 @@ fn replace(a: &[Value], func: &str, ignore_case: bool, all: bool) -> Result<Valu
     };
     let plain_rep = !rep.contains(['$', '\\']);
     if !ignore_case && !pattern.is_empty() && (literal || (is_plain(&pattern) && plain_rep)) {
-        if !t.contains(&*pattern) {
-            return Ok(a[0].clone());
-        }
-        return Ok(Value::from_string(if all { t.replace(&*pattern, &rep) } else { t.replacen(&*pattern, &rep, 1) }));
+        return Ok(super::replace_plain(t, &pattern, &rep, all).map_or_else(|| a[0].clone(), Value::from_string));
     }
     let mode = if ignore_case { Mode::IgnoreCase } else { Mode::Search };
     let (re, parts) = if literal {
