@@ -108,14 +108,31 @@ fn str_arg<'a>(a: &'a [Value], i: usize, func: &str) -> Result<Cow<'a, str>> {
     }
 }
 
-/// The byte offset of the first `needle` in `hay`: memchr's searchers, which cost little to set
-/// up, instead of std's two-way searcher (built anew for every call on short texts).
-pub(super) fn find(hay: &str, needle: &str) -> Option<usize> {
+/// The byte offset of the first `needle` in `hay` at or after `from`. Short texts are searched
+/// with memchr for the first byte and a compare; std's two-way searcher and memchr's `memmem`
+/// cost more to set up than such a search takes.
+pub(super) fn find_from(hay: &str, needle: &str, from: usize) -> Option<usize> {
+    let h = &hay.as_bytes()[from..];
     match needle.as_bytes() {
-        [] => Some(0),
-        [b] => memchr::memchr(*b, hay.as_bytes()),
-        n => memchr::memmem::find(hay.as_bytes(), n),
+        [] => Some(from),
+        [b] => memchr::memchr(*b, h).map(|i| from + i),
+        n if h.len() > 256 => memchr::memmem::find(h, n).map(|i| from + i),
+        n => {
+            let mut i = 0;
+            while let Some(p) = memchr::memchr(n[0], &h[i..]) {
+                let at = i + p;
+                if h[at..].starts_with(n) {
+                    return Some(from + at);
+                }
+                i = at + 1;
+            }
+            None
+        }
     }
+}
+
+pub(super) fn find(hay: &str, needle: &str) -> Option<usize> {
+    find_from(hay, needle, 0)
 }
 
 /// `hay` with `needle` (not empty) replaced by `rep` (every time, or the first); `None` when
@@ -127,11 +144,10 @@ pub(super) fn replace_plain(hay: &str, needle: &str, rep: &str, all: bool) -> Op
     out.push_str(rep);
     let mut rest = first + needle.len();
     if all {
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        while let Some(i) = finder.find(&hay.as_bytes()[rest..]) {
-            out.push_str(&hay[rest..rest + i]);
+        while let Some(at) = find_from(hay, needle, rest) {
+            out.push_str(&hay[rest..at]);
             out.push_str(rep);
-            rest += i + needle.len();
+            rest = at + needle.len();
         }
     }
     out.push_str(&hay[rest..]);
