@@ -86,6 +86,7 @@ pub fn run(line: &str, number: usize, session: &mut Session, connections: Option
 pub fn vars_table(vars: &[(std::rc::Rc<str>, Value)]) -> String {
     const WIDTH: usize = 60;
     let name_w = vars.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+    let type_w = vars.iter().map(|(_, v)| type_word(v).len()).max().unwrap_or(0);
     let mut out = String::new();
     for (name, v) in vars {
         let kind = type_word(v);
@@ -93,7 +94,9 @@ pub fn vars_table(vars: &[(std::rc::Rc<str>, Value)]) -> String {
         if shown.chars().count() > WIDTH {
             shown = shown.chars().take(WIDTH - 3).collect::<String>() + "...";
         }
-        out.push_str(&format!("{name:name_w$}  {kind:8}  {shown}\n"));
+        let row = format!("{name:name_w$}  {kind:type_w$}  {shown}");
+        out.push_str(row.trim_end());
+        out.push('\n');
     }
     if vars.is_empty() {
         out.push_str("no variables yet\n");

@@ -63,6 +63,7 @@ fn incomplete_covers_what_a_user_leaves_open() {
     for open in [
         "x = {",
         "x = \"abc",
+        "r = invokeurl",
         "r = invokeurl [",
         "r = invokeurl [ url: \"https://x\"",
         "if (c)",

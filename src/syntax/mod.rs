@@ -90,11 +90,23 @@ pub fn is_incomplete(text: &str) -> bool {
 /// `None` when `text` parses as `rule`, else whether the parse failed only at its end.
 fn ended_early(rule: Rule, text: &str) -> Option<bool> {
     let e = DelugeParser::parse(rule, text).err()?;
+    let at_end = |pos: usize| {
+        text[pos.min(text.len())..].trim().is_empty() || messages::starts_unterminated(text, pos)
+    };
     let pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    Some(text[pos.min(text.len())..].trim().is_empty() || messages::starts_unterminated(text, pos))
+    if at_end(pos) {
+        return Some(true);
+    }
+    // Without error detail pest reports where the last rule began (`invokeurl` of
+    // `r = invokeurl`); its token attempts tell how far the input really got.
+    pest::set_error_detail(true);
+    let detailed = DelugeParser::parse(rule, text);
+    pest::set_error_detail(false);
+    let furthest = detailed.err().and_then(|e| e.parse_attempts()).map(|a| a.max_position);
+    Some(furthest.is_some_and(at_end))
 }
 
 fn run_parser(rule: Rule, text: &str) -> Result<pest::iterators::Pairs<'_, Rule>> {
