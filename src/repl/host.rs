@@ -11,11 +11,13 @@ use std::sync::Arc;
 pub struct ReplHost<'a> {
     net: NetHost<'a>,
     interrupted: Arc<AtomicBool>,
+    /// On a terminal each `info` line is flushed at once.
+    pub flush_each_line: bool,
 }
 
 impl<'a> ReplHost<'a> {
     pub fn new(net: NetHost<'a>, interrupted: Arc<AtomicBool>) -> ReplHost<'a> {
-        ReplHost { net, interrupted }
+        ReplHost { net, interrupted, flush_each_line: false }
     }
 
     fn check(&self) -> Result<()> {
@@ -28,7 +30,10 @@ impl<'a> ReplHost<'a> {
 
 impl Host for ReplHost<'_> {
     fn info(&mut self, line: &str) {
-        self.net.info(line)
+        self.net.info(line);
+        if self.flush_each_line {
+            self.net.flush();
+        }
     }
     fn note(&mut self, line: &str) {
         self.net.note(line)

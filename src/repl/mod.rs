@@ -123,6 +123,8 @@ impl Repl<'_> {
             self.interrupted.clone(),
         );
         let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, self.interrupted.clone());
+        // each `info` line shows at once, not when the statement ends
+        self.session.host.flush_each_line = true;
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let config = rustyline::Config::builder()
             .auto_add_history(false)

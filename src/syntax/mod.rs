@@ -90,9 +90,7 @@ pub fn is_incomplete(text: &str) -> bool {
 /// `None` when `text` parses as `rule`, else whether the parse failed only at its end.
 fn ended_early(rule: Rule, text: &str) -> Option<bool> {
     let e = DelugeParser::parse(rule, text).err()?;
-    let at_end = |pos: usize| {
-        text[pos.min(text.len())..].trim().is_empty() || messages::starts_unterminated(text, pos)
-    };
+    let at_end = |pos: usize| text[pos.min(text.len())..].trim().is_empty() || messages::starts_unterminated(text, pos);
     let pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
