@@ -34,6 +34,7 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> i32 {
         session: Session::new(host::ReplHost::new(net, interrupted.clone())),
         input: Input::new(),
         connections: opts.connections.clone(),
+        sandbox: opts.sandbox,
         interrupted,
         code: 0,
         colour: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -51,6 +52,7 @@ struct Repl<'h> {
     session: Session<'h>,
     input: Input,
     connections: Option<PathBuf>,
+    sandbox: bool,
     interrupted: Arc<AtomicBool>,
     /// The highest exit code of a failed entry so far.
     code: i32,
@@ -147,7 +149,8 @@ impl Repl<'_> {
         if let Some(h) = &history {
             let _ = ed.load_history(h);
         }
-        println!("dg {} Deluge REPL: :help for help, Ctrl-D to leave", env!("CARGO_PKG_VERSION"));
+        let sandbox = if self.sandbox { " (Zoho APIs from the offline sandbox)" } else { "" };
+        println!("dg {} Deluge REPL{sandbox}: :help for help, Ctrl-D to leave", env!("CARGO_PKG_VERSION"));
         let mut typed = String::new();
         loop {
             if let Some(helper) = ed.helper_mut() {
