@@ -10,6 +10,7 @@ mod error;
 mod eval;
 mod host;
 pub(crate) mod integrations;
+pub(crate) mod repl;
 pub(crate) mod sandbox;
 mod syntax;
 mod value;

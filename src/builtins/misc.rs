@@ -235,6 +235,11 @@ const ENCRYPTION: &[(&str, &str, usize, usize)] = &[
     ("hmacsha256", "hmacsha256", 2, 3),
 ];
 
+/// The `zoho.encryption` task names in Zoho's spelling (`base64Encode`, ...).
+pub fn encryption_tasks() -> impl Iterator<Item = &'static str> {
+    ENCRYPTION.iter().map(|e| e.1)
+}
+
 fn encryption(name: &str, args: &[Value]) -> Result<Value> {
     let Some(&(_, zoho_name, min, max)) = ENCRYPTION.iter().find(|e| e.0 == name) else {
         return Err(Error::runtime(format!("zoho.encryption.{name} is not supported by dg")));

@@ -13,7 +13,7 @@ mod text;
 mod time;
 
 pub use args::*;
-pub use misc::{convert_elem, zoho_local};
+pub use misc::{convert_elem, encryption_tasks, zoho_local};
 
 use crate::error::{Error, Result};
 use crate::value::{Items, Value};
@@ -83,6 +83,13 @@ fn table() -> &'static Table {
         }
         t
     })
+}
+
+/// Every entry, in table order (the REPL completes names from it).
+pub fn all() -> impl Iterator<Item = &'static Builtin> {
+    [text::BUILTINS, number::BUILTINS, list::BUILTINS, map::BUILTINS, time::BUILTINS, misc::BUILTINS]
+        .into_iter()
+        .flatten()
 }
 
 /// The entries of a built-in name (case-insensitive), if it is one.

@@ -24,6 +24,15 @@ enum Command {
     Run(RunArgs),
     /// Check scripts without running them
     Check(CheckArgs),
+    /// Run statements as they are typed (or read from stdin)
+    Repl {
+        /// Serve Zoho APIs from the built-in offline sandbox
+        #[arg(long)]
+        sandbox: bool,
+        /// The connections file
+        #[arg(long, value_name = "PATH")]
+        connections: Option<PathBuf>,
+    },
     /// Manage connections: list, show, connect, revoke, delete
     Connections {
         #[command(subcommand)]
@@ -149,7 +158,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     code
 }
 
-fn colourise(err: &str) -> String {
+pub(crate) fn colourise(err: &str) -> String {
     err.lines()
         .map(|l| match l.strip_prefix("error:") {
             Some(rest) => format!("\x1b[1;31merror\x1b[0m\x1b[1m:{rest}\x1b[0m\n"),
@@ -177,6 +186,9 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
     match cli.command {
         Command::Run(args) => run(&args, host, err),
         Command::Check(args) => check(&args, host, err),
+        Command::Repl { sandbox, connections } => {
+            crate::repl::run(&crate::repl::Options { sandbox, connections }, host)
+        }
         Command::Connections { action, connections } => connections_command(action, connections, host, err),
         Command::Services { action, connections } => services_command(action, connections, host, err),
         Command::Sandbox { action } => sandbox_command(action, host, err),

@@ -78,18 +78,33 @@ pub fn parse_with_scope(src: &SourceFile, scope: &mut Scope) -> Result<Script> {
 }
 
 /// True when the parse failed only because the input ended early (an open brace, bracket,
-/// string or block): the REPL asks for another line then.
+/// string or block, or a function definition still waiting for its body): the REPL asks for
+/// another line then.
 pub fn is_incomplete(text: &str) -> bool {
-    match DelugeParser::parse(Rule::repl_input, text) {
-        Ok(_) => false,
-        Err(e) => {
-            let pos = match e.location {
-                pest::error::InputLocation::Pos(p) => p,
-                pest::error::InputLocation::Span((s, _)) => s,
-            };
-            text[pos.min(text.len())..].trim().is_empty() || messages::starts_unterminated(text, pos)
-        }
+    match ended_early(Rule::repl_input, text) {
+        Some(early) => early || ended_early(Rule::file, text).unwrap_or(false),
+        None => false,
     }
+}
+
+/// `None` when `text` parses as `rule`, else whether the parse failed only at its end.
+fn ended_early(rule: Rule, text: &str) -> Option<bool> {
+    let e = DelugeParser::parse(rule, text).err()?;
+    let at_end = |pos: usize| text[pos.min(text.len())..].trim().is_empty() || messages::starts_unterminated(text, pos);
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    if at_end(pos) {
+        return Some(true);
+    }
+    // Without error detail pest reports where the last rule began (`invokeurl` of
+    // `r = invokeurl`); its token attempts tell how far the input really got.
+    pest::set_error_detail(true);
+    let detailed = DelugeParser::parse(rule, text);
+    pest::set_error_detail(false);
+    let furthest = detailed.err().and_then(|e| e.parse_attempts()).map(|a| a.max_position);
+    Some(furthest.is_some_and(at_end))
 }
 
 fn run_parser(rule: Rule, text: &str) -> Result<pest::iterators::Pairs<'_, Rule>> {
