@@ -93,6 +93,29 @@ fn ctrl_c_stops_a_statement_at_its_next_call() {
 }
 
 #[test]
+fn ctrl_c_stops_a_loop_that_calls_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let mut p = start(home.path(), &[]);
+    p.exp_string("dg> ").unwrap();
+    enter(&mut p, "n = 0;", "dg> ");
+    enter(&mut p, "ten = {1,2,3,4,5,6,7,8,9,10};", "dg> ");
+    // 10^9 iterations: minutes of work unless Ctrl-C stops it
+    p.send_line(
+        "for each a in ten { for each b in ten { for each c in ten { for each d in ten { for each e in ten { \
+         for each f in ten { for each g in ten { for each h in ten { for each i in ten { n = n + 1; } } } } } } } } }",
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_control('c').unwrap();
+    p.exp_string("interrupted").unwrap();
+    p.exp_string("dg> ").unwrap();
+    p.send_line("info n > 0 && n < 1000000000;").unwrap();
+    p.exp_string("true\r\n").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
 fn colours_the_line_being_typed() {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dg"));

@@ -345,6 +345,7 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         interp.set_system_value(&name["zoho.".len()..], v);
     }
     interp.define(&script);
+    interp.exit_after_run();
     let result = if script.functions.is_empty() {
         if args.function.is_some() {
             Err(Error::usage("--function needs a file that defines functions"))

@@ -39,7 +39,8 @@ impl Budget {
         }
     }
 
-    /// Stop the run with an error once `flag` is set (checked with the clock).
+    /// Stop the run with an error while `flag` is set (checked with the clock, every 1024
+    /// statements); the owner clears it.
     pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
         self.interrupt = Some(flag);
     }
@@ -70,7 +71,7 @@ impl Budget {
 
     /// Check the wall clock and the interrupt flag now (also used around slow operations).
     pub fn check_clock(&self) -> Result<()> {
-        if self.interrupt.as_ref().is_some_and(|f| f.swap(false, Ordering::Relaxed)) {
+        if self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed)) {
             return Err(Error::limit("interrupted: Ctrl-C stopped the statement"));
         }
         if let Some((at, total)) = self.deadline {

@@ -326,7 +326,8 @@ impl Interp<'_> {
 /// `Map()`, `Map(otherMap)`: a new map (a copy of the argument's entries).
 fn map_ctor(vals: Vec<(Option<Value>, Value)>, span: Span) -> Result<Value> {
     match vals.as_slice() {
-        [] => Ok(Value::map(new_map(0))),
+        // Room for a few keys: most maps get some, and are not rebuilt as they fill.
+        [] => Ok(Value::map(new_map(4))),
         [(None, Value::Coll(c))] if c.is_map() => Ok(Value::map(c.map().map(|m| m.clone()).unwrap_or_default())),
         [(None, Value::Text(t))] => match crate::value::from_json(t) {
             Ok(v @ Value::Coll(_)) => Ok(v),

@@ -69,6 +69,8 @@ pub struct Interp<'h> {
     spare_frames: Vec<Frame>,
     /// `zoho.*` values given on the command line (`--arg zoho.loginuserid=...`).
     system: Vec<(String, Value)>,
+    /// The process ends after this run: the script's variables are not freed one by one.
+    exit_after_run: bool,
 }
 
 impl<'h> Interp<'h> {
@@ -85,7 +87,15 @@ impl<'h> Interp<'h> {
             stack: Vec::with_capacity(64),
             spare_frames: Vec::new(),
             system: Vec::new(),
+            exit_after_run: false,
         }
+    }
+
+    /// The process exits when the run ends (`dg run`): the top-level variables are left for
+    /// the OS to reclaim, as freeing a large data set value by value can take longer than
+    /// building it.
+    pub fn exit_after_run(&mut self) {
+        self.exit_after_run = true;
     }
 
     /// Make the script's function definitions callable by name.
@@ -125,7 +135,11 @@ impl<'h> Interp<'h> {
                 frame[i] = Some(v.clone());
             }
         }
-        self.run_in_frame(body, &mut frame)
+        let result = self.run_in_frame(body, &mut frame);
+        if self.exit_after_run {
+            std::mem::forget(frame);
+        }
+        result
     }
 
     /// Run a body in an existing frame (the REPL keeps one across entries).

@@ -20,6 +20,11 @@ impl<'a> ReplHost<'a> {
         ReplHost { net, interrupted, flush_each_line: false }
     }
 
+    /// The Ctrl-C flag, for the interpreter's statement budget.
+    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
+        self.interrupted.clone()
+    }
+
     fn check(&self) -> Result<()> {
         if self.interrupted.load(Ordering::Relaxed) {
             return Err(Error::limit("interrupted: Ctrl-C stopped the statement"));

@@ -108,7 +108,9 @@ impl<'h> Session<'h> {
                 };
             }
         };
+        let flag = self.host.interrupt_flag();
         let mut interp = Interp::new(&mut self.host, src, Limits::default());
+        interp.budget.set_interrupt(flag);
         interp.define(&self.functions);
         let result = interp.run_in_frame(&script.main, &mut self.frame);
         interp.flush();

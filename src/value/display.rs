@@ -114,6 +114,12 @@ fn key(out: &mut String, k: &Key) {
 fn quote(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    // Most text needs no escapes: one pass to check, one copy.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let esc: &str = match b {

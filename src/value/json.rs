@@ -1,7 +1,7 @@
 //! JSON text to Deluge values, straight from serde_json's parser (no intermediate tree):
 //! objects become maps in key order, arrays lists, integers Numbers, others Decimals.
 
-use super::{new_map, Key, Value};
+use super::{new_map, Key, Text, Value};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -65,19 +65,33 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut m = new_map(access.size_hint().unwrap_or(0));
-        while let Some(k) = access.next_key::<KeyText>()? {
+        // Room for a typical record's keys: the map is not rebuilt as it fills.
+        let mut m = new_map(access.size_hint().unwrap_or(4));
+        while let Some(KeyText(k)) = access.next_key::<KeyText>()? {
             let Wrapped(v) = access.next_value()?;
-            m.insert(Key::new(Value::from_string(k.0)), v);
+            m.insert(Key::new(Value::Text(k)), v);
         }
         Ok(Value::map(m))
     }
 }
 
-struct KeyText(String);
+/// An object key, made straight from the parser's text (no `String` in between).
+struct KeyText(Text);
 
 impl<'de> Deserialize<'de> for KeyText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KeyText, D::Error> {
-        String::deserialize(d).map(KeyText)
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = KeyText;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object key")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<KeyText, E> {
+        Ok(KeyText(Text::from(s)))
     }
 }

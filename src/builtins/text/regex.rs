@@ -155,7 +155,9 @@ fn posix_class(name: &str) -> Option<&'static str> {
 
 /// No character with a meaning in a Java regex.
 fn is_plain(pattern: &str) -> bool {
-    !pattern.bytes().any(|b| b"\\^$.|?*+()[]{}".contains(&b))
+    !pattern.bytes().any(|b| {
+        matches!(b, b'\\' | b'^' | b'$' | b'.' | b'|' | b'?' | b'*' | b'+' | b'(' | b')' | b'[' | b']' | b'{' | b'}')
+    })
 }
 
 /// One piece of a Java replacement text.
@@ -249,7 +251,7 @@ fn replace(a: &[Value], func: &str, ignore_case: bool, all: bool) -> Result<Valu
         Some(_) => bool_arg(a, 3, func)?,
         None => false,
     };
-    let plain_rep = !rep.contains(['$', '\\']);
+    let plain_rep = !rep.bytes().any(|b| b == b'$' || b == b'\\');
     if !ignore_case && !pattern.is_empty() && (literal || (is_plain(&pattern) && plain_rep)) {
         return Ok(super::replace_plain(t, &pattern, &rep, all).map_or_else(|| a[0].clone(), Value::from_string));
     }
