@@ -235,6 +235,11 @@ const ENCRYPTION: &[(&str, &str, usize, usize)] = &[
     ("hmacsha256", "hmacsha256", 2, 3),
 ];
 
+/// A `zoho.encryption` task dg runs (lower-case name): Zoho's spelling and its argument counts.
+pub fn encryption_task(name: &str) -> Option<(&'static str, usize, usize)> {
+    ENCRYPTION.iter().find(|e| e.0 == name).map(|&(_, zoho, min, max)| (zoho, min, max))
+}
+
 fn encryption(name: &str, args: &[Value]) -> Result<Value> {
     let Some(&(_, zoho_name, min, max)) = ENCRYPTION.iter().find(|e| e.0 == name) else {
         return Err(Error::runtime(format!("zoho.encryption.{name} is not supported by dg")));
