@@ -42,7 +42,9 @@ pub fn parse_all(src: &SourceFile) -> (Option<Script>, Vec<SyntaxError>) {
         let (start, end) = if errors.last().is_some_and(|x| x.message.starts_with("unterminated text")) {
             (statement_start(&text, at), line_end(&text, at))
         } else {
-            let (s, e) = statement_around(&text, at);
+            // A block whose `{` is missing (`if (x)` then statements): its `}` is still there.
+            let missing_block = errors.last().is_some_and(|x| x.message.starts_with("expected '{'"));
+            let (s, e) = statement_around(&text, at, missing_block);
             (s.min(at), e.max(span.end as usize).min(text.len()))
         };
         let token = token_end(&text, at);
@@ -57,9 +59,10 @@ pub fn parse_all(src: &SourceFile) -> (Option<Script>, Vec<SyntaxError>) {
     (None, errors)
 }
 
-/// Errors after which the rest of the file cannot be read sensibly.
+/// Errors after which the rest of the file cannot be read sensibly (or there is no rest).
 fn ends_recovery(message: &str) -> bool {
-    message.starts_with("unterminated comment")
+    message.ends_with("found the end of the file")
+        || message.starts_with("unterminated comment")
         || message.starts_with("nesting too deep")
         || message.starts_with("expression too deeply nested")
         || message.starts_with("a file holds either statements or function definitions")
@@ -106,8 +109,10 @@ enum Tok {
     },
     /// `(` or `[`
     Open,
-    /// `}`
-    CloseBrace,
+    /// `}`, and whether it closes a block
+    CloseBrace {
+        block: bool,
+    },
     /// `)` or `]`
     Close,
     Word,
@@ -119,6 +124,8 @@ enum Tok {
 fn lex(text: &str) -> Vec<(Tok, usize, usize)> {
     let b = text.as_bytes();
     let mut out: Vec<(Tok, usize, usize)> = Vec::new();
+    // The kinds of the open braces.
+    let mut braces: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -159,9 +166,13 @@ fn lex(text: &str) -> Vec<(Tok, usize, usize)> {
                 continue;
             }
             b';' => Tok::Semi,
-            b'{' => Tok::Brace { block: opens_block(text, out.last().copied()) },
+            b'{' => {
+                let block = opens_block(text, out.last().copied());
+                braces.push(block);
+                Tok::Brace { block }
+            }
             b'(' | b'[' => Tok::Open,
-            b'}' => Tok::CloseBrace,
+            b'}' => Tok::CloseBrace { block: braces.pop().unwrap_or(false) },
             b')' | b']' => Tok::Close,
             other => Tok::Punct(other),
         };
@@ -171,44 +182,72 @@ fn lex(text: &str) -> Vec<(Tok, usize, usize)> {
     out
 }
 
-/// Does a `{` after `prev` open a block? Literals follow an operator, `(`, `,`, `:` or
-/// `return`/`info`/`in`; blocks follow `)`, `else`, `try`, a `for each` list, or a statement end.
+/// Does a `{` after `prev` open a block? Blocks follow `)`, `else`, `try` or a `for each`
+/// list; literals follow an operator, `(`, `,`, `:`, `return`/`info`/`in`, or start a
+/// statement (Deluge has no bare blocks, so the parser reads `{` there as a literal too).
 fn opens_block(text: &str, prev: Option<(Tok, usize, usize)>) -> bool {
     match prev {
-        None => true,
-        Some((Tok::Punct(_) | Tok::Open, ..)) => false,
-        Some((Tok::Brace { block }, ..)) => block,
+        None => false,
+        Some((Tok::Punct(_) | Tok::Open | Tok::Semi | Tok::Brace { .. }, ..)) => false,
+        // `}` of a block ends a statement; `}` of a literal may end a `for each` list.
+        Some((Tok::CloseBrace { block }, ..)) => !block,
         Some((Tok::Word, s, e)) => !["return", "info", "in"].iter().any(|w| text[s..e].eq_ignore_ascii_case(w)),
-        Some(_) => true,
+        Some((Tok::Close, ..)) => true,
     }
+}
+
+/// Is the token at `i` the word `else` or `catch` (a block statement goes on after its `}`)?
+fn continues(text: &str, toks: &[(Tok, usize, usize)], i: usize) -> bool {
+    toks.get(i).is_some_and(|&(t, s, e)| {
+        t == Tok::Word && ["else", "catch"].iter().any(|w| text[s..e].eq_ignore_ascii_case(w))
+    })
 }
 
 /// Where the statement holding offset `at` starts: just after the last statement boundary
 /// before it.
 fn statement_start(text: &str, at: usize) -> usize {
     let toks = lex(text);
-    boundary_before(&toks, at)
+    boundary_before(text, &toks, at)
 }
 
-fn boundary_before(toks: &[(Tok, usize, usize)], at: usize) -> usize {
-    // The stack of open brackets: true for a block's brace.
-    let mut stack: Vec<bool> = Vec::new();
+/// Is the token before `i` the word `try` (its block always goes on with `catch`)?
+fn after_try(text: &str, toks: &[(Tok, usize, usize)], i: usize) -> bool {
+    i > 0 && matches!(toks[i - 1], (Tok::Word, s, e) if text[s..e].eq_ignore_ascii_case("try"))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// A bracket or literal brace: no statements inside.
+    Inner,
+    Block,
+    /// The block of `try`: the statement goes on after it.
+    TryBlock,
+}
+
+fn boundary_before(text: &str, toks: &[(Tok, usize, usize)], at: usize) -> usize {
+    // Open brackets, each with the statement start outside it.
+    let mut stack: Vec<(Open, usize)> = Vec::new();
     let mut start = 0;
-    for &(tok, _, e) in toks.iter().take_while(|t| t.1 < at) {
-        let statement_level = stack.last().is_none_or(|&block| block);
+    for (i, &(tok, _, e)) in toks.iter().enumerate().take_while(|(_, t)| t.1 < at) {
+        let statement_level = stack.last().is_none_or(|&(o, _)| o != Open::Inner);
         match tok {
             Tok::Semi if statement_level => start = e,
-            Tok::Brace { block } => {
-                if block && statement_level {
-                    start = e;
-                }
-                stack.push(block && statement_level);
+            Tok::Brace { block: true } if statement_level => {
+                stack.push((if after_try(text, toks, i) { Open::TryBlock } else { Open::Block }, start));
+                start = e;
             }
-            Tok::Open => stack.push(false),
-            Tok::CloseBrace | Tok::Close => {
-                // A block's `}`, or a stray `}` at the top level.
-                let popped = stack.pop();
-                if popped == Some(true) || (popped.is_none() && tok == Tok::CloseBrace) {
+            Tok::Brace { .. } | Tok::Open => stack.push((Open::Inner, start)),
+            Tok::CloseBrace { .. } | Tok::Close => {
+                // A block's `}` ends its statement unless `else` or `catch` goes on; a stray `}`
+                // at the top ends whatever was before it.
+                let closes = match stack.pop() {
+                    Some((open, outer)) => {
+                        start = outer;
+                        open == Open::Block && !continues(text, toks, i + 1)
+                    }
+                    None => matches!(tok, Tok::CloseBrace { .. }),
+                };
+                if closes {
                     start = e;
                 }
             }
@@ -219,12 +258,12 @@ fn boundary_before(toks: &[(Tok, usize, usize)], at: usize) -> usize {
 }
 
 /// The byte range of the statement around offset `at` (see the module comment).
-fn statement_around(text: &str, at: usize) -> (usize, usize) {
+fn statement_around(text: &str, at: usize, missing_block: bool) -> (usize, usize) {
     let toks = lex(text);
-    let start = boundary_before(&toks, at);
-    // Braces opened since the start, and whether the outermost one is a block.
-    let mut braces = 0usize;
-    let mut outer_block = false;
+    let start = boundary_before(text, &toks, at);
+    // Braces opened since the start, and whether the outermost one is a block (not `try`'s).
+    let mut braces = usize::from(missing_block);
+    let mut outer_block = missing_block;
     let mut i = toks.partition_point(|t| t.1 < start);
     while i < toks.len() {
         let (tok, s, e) = toks[i];
@@ -232,17 +271,25 @@ fn statement_around(text: &str, at: usize) -> (usize, usize) {
             Tok::Semi if braces == 0 => return (start, e),
             Tok::Brace { block } => {
                 if braces == 0 {
-                    outer_block = block;
+                    outer_block = block && !after_try(text, &toks, i);
                 }
                 braces += 1;
             }
-            Tok::CloseBrace if braces == 0 => return (start, s.max(at)),
-            Tok::CloseBrace => {
-                braces -= 1;
-                let chained = toks.get(i + 1).is_some_and(|&(t, ns, ne)| {
-                    t == Tok::Word && ["else", "catch"].iter().any(|w| text[ns..ne].eq_ignore_ascii_case(w))
+            // The end of the enclosing block, unless the statement goes on after it on the
+            // same line (a stray `}` inside the statement: `r.}get(1);`).
+            Tok::CloseBrace { .. } if braces == 0 => {
+                let goes_on = toks.get(i + 1).is_some_and(|&(t, ns, _)| {
+                    !text[e..ns].contains('\n')
+                        && !matches!(t, Tok::CloseBrace { .. } | Tok::Semi)
+                        && !continues(text, &toks, i + 1)
                 });
-                if braces == 0 && outer_block && !chained && s >= at {
+                if !goes_on {
+                    return (start, s.max(at));
+                }
+            }
+            Tok::CloseBrace { .. } => {
+                braces -= 1;
+                if braces == 0 && outer_block && !continues(text, &toks, i + 1) && s >= at {
                     return (start, e);
                 }
             }
@@ -307,6 +354,27 @@ mod tests {
     }
 
     #[test]
+    fn a_brace_inside_a_statement_is_part_of_it() {
+        let e = errors("m.put(\"a\", r.}get(1));\nx = 1 +;\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[1].starts_with("2:8:"), "{e:?}");
+    }
+
+    #[test]
+    fn a_file_cut_short_is_one_error() {
+        let e = errors("if (a)\n{\n  x = foo(1,");
+        assert_eq!(e.len(), 1, "{e:?}");
+    }
+
+    #[test]
+    fn a_block_without_its_brace_takes_its_end_along() {
+        let e = errors("void f(int a)\n{\n  if (a > 1)\n    info a;\n  }\n  info 2;\n  x = 1 +;\n}\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[0].starts_with("4:5: expected '{'"), "{e:?}");
+        assert!(e[1].starts_with("7:10:"), "{e:?}");
+    }
+
+    #[test]
     fn a_stray_closing_brace_is_skipped() {
         let e = errors("x = 1;\n}\ny = 2 +;\n");
         assert_eq!(e.len(), 2, "{e:?}");
@@ -319,6 +387,20 @@ mod tests {
         let e = errors("x = \"abc;\ny = 2 +;\n");
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].contains("unterminated text"), "{e:?}");
+    }
+
+    #[test]
+    fn a_try_without_its_catch_is_one_error() {
+        let e = errors("try { info 1; } catc (e) { info e; }\ntry { info 2; } catch (e) { info e; }\nx = 1 +;\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[1].starts_with("3:8:"), "{e:?}");
+    }
+
+    #[test]
+    fn a_block_without_its_header_is_one_error() {
+        let e = errors("if (a)\n{\n  x = 1;\n}\n{\n  x = 2;\n}\nelse\n{\n  x = 3;\n}\ny = 1 +;\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[1].starts_with("12:8:"), "{e:?}");
     }
 
     #[test]
