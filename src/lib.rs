@@ -5,6 +5,7 @@
 //! network; `value` holds Deluge's types and its printing and operator rules.
 
 mod builtins;
+mod check;
 pub mod cli;
 mod error;
 mod eval;

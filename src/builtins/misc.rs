@@ -240,6 +240,11 @@ pub fn encryption_tasks() -> impl Iterator<Item = &'static str> {
     ENCRYPTION.iter().map(|e| e.1)
 }
 
+/// A `zoho.encryption` task dg runs (lower-case name): Zoho's spelling and its argument counts.
+pub fn encryption_task(name: &str) -> Option<(&'static str, usize, usize)> {
+    ENCRYPTION.iter().find(|e| e.0 == name).map(|&(_, zoho, min, max)| (zoho, min, max))
+}
+
 fn encryption(name: &str, args: &[Value]) -> Result<Value> {
     let Some(&(_, zoho_name, min, max)) = ENCRYPTION.iter().find(|e| e.0 == name) else {
         return Err(Error::runtime(format!("zoho.encryption.{name} is not supported by dg")));

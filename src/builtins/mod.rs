@@ -13,7 +13,7 @@ mod text;
 mod time;
 
 pub use args::*;
-pub use misc::{convert_elem, encryption_tasks, zoho_local};
+pub use misc::{convert_elem, encryption_task, encryption_tasks, zoho_local};
 
 use crate::error::{Error, Result};
 use crate::value::{Items, Value};
@@ -164,4 +164,9 @@ pub fn dispatch(name: &str, entries: &[&'static Builtin], args: &[Value]) -> Res
             Error::runtime(format!("The function '{name}' cannot be used on a value of type {}", other.type_name()))
         }
     })
+}
+
+/// Every built-in's name as Zoho spells it, once per lower-case name (for "did you mean").
+pub fn names() -> impl Iterator<Item = &'static str> {
+    table().values().filter_map(|entries| entries.first().map(|e| e.name))
 }

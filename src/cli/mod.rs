@@ -381,34 +381,25 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
 }
 
 fn check(args: &CheckArgs, host: &mut dyn Host, err: &mut String) -> i32 {
-    let _ = (&args.connections, args.syntax);
     let mut code = 0;
-    let mut findings = Vec::new();
+    let mut sources = Vec::with_capacity(args.files.len());
     for path in &args.files {
-        let result = read_source(path).and_then(|src| {
-            syntax::parse(&src).map(|_| ()).map_err(|e| (e, src)).map_err(|(e, src)| {
-                let (line, col) = e.span().map(|s| src.line_col(s.start as usize)).unwrap_or((1, 1));
-                findings.push((src.name().to_string(), line, col, e.message().to_string()));
-                e
-            })
-        });
-        if let Err(e) = result {
-            code = code.max(e.exit_code());
-            if e.kind() == crate::error::ErrorKind::Usage {
+        match read_source(path) {
+            Ok(src) => sources.push(src),
+            Err(e) => {
                 err.push_str(&e.render(None));
+                code = e.exit_code();
             }
         }
     }
-    if args.format == "json" {
-        let items: Vec<serde_json::Value> = findings
-            .iter()
-            .map(|(f, l, c, m)| serde_json::json!({"file": f, "line": l, "column": c, "severity": "error", "message": m}))
-            .collect();
-        host.info(&serde_json::json!({"findings": items, "errors": items.len(), "warnings": 0}).to_string());
-    } else {
-        for (f, l, c, m) in &findings {
-            host.info(&format!("{f}:{l}:{c}: error: {m}"));
-        }
+    let options = crate::check::Options { syntax_only: args.syntax, connections: args.connections.clone() };
+    let report = crate::check::check(&sources, &options);
+    let text = if args.format == "json" { report.json() } else { report.text() };
+    if !text.is_empty() {
+        host.info(&text);
     }
-    code
+    if let Some(e) = &report.config_error {
+        err.push_str(&e.render(None));
+    }
+    code.max(report.exit_code())
 }

@@ -9,8 +9,8 @@ use crate::syntax::ast::{Arg, Expr, ExprKind, Lit, Span};
 use crate::value::{new_map, Coll, ElemType, Items, Key, Value};
 use std::rc::Rc;
 
-/// Functions that exist only inside Zoho Creator.
-const CREATOR_FUNCTIONS: &[&str] = &["openurl", "getfieldnames", "thisapp", "reloadpage"];
+/// Functions that exist only inside Zoho Creator (`dg check` knows them too).
+pub(crate) const CREATOR_FUNCTIONS: &[&str] = &["openurl", "getfieldnames", "thisapp", "reloadpage"];
 
 /// A compiled call argument; `key: value` (`Collection("CRM": 5)`) has both.
 pub(crate) struct ArgCode {
