@@ -83,6 +83,11 @@ pub(super) fn push(c: &Coll, v: Value) -> Result<()> {
     let v = crate::builtins::convert_elem(c.elem_type(), v)?;
     match c.list_mut() {
         Some(mut l) => {
+            // Small lists (tags, a record's few values: the common case) grow one slot at a
+            // time instead of jumping to four; longer ones double as usual.
+            if l.len() < 4 && l.len() == l.capacity() {
+                l.reserve_exact(1);
+            }
             l.push(v);
             Ok(())
         }

@@ -62,6 +62,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(Wrapped(v)) = seq.next_element()? {
             items.push(v);
         }
+        // A parsed document is usually kept as it is: no room left over for growth.
+        items.shrink_to_fit();
         Ok(Value::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {

@@ -22,10 +22,24 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 /// The insertion-ordered map type of Deluge maps.
-pub type Map = IndexMap<Key, Value, foldhash::fast::FixedState>;
+pub type Map = IndexMap<Key, Value, KeyHasher>;
 
 pub fn new_map(capacity: usize) -> Map {
-    Map::with_capacity_and_hasher(capacity, foldhash::fast::FixedState::default())
+    Map::with_capacity_and_hasher(capacity, KeyHasher)
+}
+
+/// foldhash with a fixed seed (scripts are local: no HashDoS concern), as a zero-sized type:
+/// every map is 8 bytes smaller than with `FixedState`, which carries its seed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyHasher;
+
+impl std::hash::BuildHasher for KeyHasher {
+    type Hasher = foldhash::fast::FoldHasher<'static>;
+    #[inline(always)]
+    fn build_hasher(&self) -> Self::Hasher {
+        const STATE: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0);
+        STATE.build_hasher()
+    }
 }
 
 /// A Deluge value. 24 bytes (pinned by a test): small scalars inline, text and collections
@@ -119,6 +133,9 @@ pub struct Text(TextRepr);
 /// Bytes of text kept inline: with its length byte and the enum tag, one `Value` (24 bytes).
 const INLINE: usize = 22;
 
+/// Text built as a `String` of at least this many bytes is kept in it (not copied).
+const KEEP_STRING: usize = 4096;
+
 #[derive(Clone)]
 enum TextRepr {
     /// Invariant: `bytes[..len]` is valid UTF-8 (it is copied from a `&str`).
@@ -127,6 +144,8 @@ enum TextRepr {
         bytes: [u8; INLINE],
     },
     Shared(Rc<str>),
+    /// Large text made as a `String` (`toString()` of a big map): moved in, never copied.
+    Built(Rc<String>),
 }
 
 impl Text {
@@ -151,6 +170,7 @@ impl Deref for Text {
                 unsafe { std::str::from_utf8_unchecked(bytes) }
             }
             TextRepr::Shared(s) => s,
+            TextRepr::Built(s) => s,
         }
     }
 }
@@ -160,7 +180,11 @@ impl From<&str> for Text {
     }
 }
 impl From<String> for Text {
-    fn from(s: String) -> Text {
+    fn from(mut s: String) -> Text {
+        if s.len() >= KEEP_STRING {
+            s.shrink_to_fit();
+            return Text(TextRepr::Built(Rc::new(s)));
+        }
         Text::inline(&s).unwrap_or_else(|| Text(TextRepr::Shared(Rc::from(s))))
     }
 }
@@ -368,5 +392,12 @@ mod tests {
     #[test]
     fn value_size() {
         assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    /// A list or map is one allocation of `RcBox<RefCell<CollData>>`: keep it at 88 bytes,
+    /// so that with malloc's header it fits a 96-byte chunk.
+    #[test]
+    fn collection_size() {
+        assert_eq!(std::mem::size_of::<RefCell<CollData>>() + 16, 88);
     }
 }
