@@ -137,9 +137,22 @@ pub(super) fn find(hay: &str, needle: &str) -> Option<usize> {
 
 /// `hay` with `needle` (not empty) replaced by `rep` (every time, or the first); `None` when
 /// `needle` does not occur, so the caller can keep its text.
-pub(super) fn replace_plain(hay: &str, needle: &str, rep: &str, all: bool) -> Option<String> {
+pub(super) fn replace_plain(hay: &str, needle: &str, rep: &str, all: bool) -> Option<Value> {
     let first = find(hay, needle)?;
-    let mut out = String::with_capacity(hay.len() + rep.len());
+    SCRATCH.with_borrow_mut(|out| {
+        out.clear();
+        replace_into(out, hay, needle, rep, all, first);
+        Some(Value::text(out))
+    })
+}
+
+thread_local! {
+    /// A reused buffer for text built by a built-in: the result is copied once into its value
+    /// (inline when short), and no temporary `String` is allocated per call.
+    static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn replace_into(out: &mut String, hay: &str, needle: &str, rep: &str, all: bool, first: usize) {
     out.push_str(&hay[..first]);
     out.push_str(rep);
     let mut rest = first + needle.len();
@@ -151,7 +164,6 @@ pub(super) fn replace_plain(hay: &str, needle: &str, rep: &str, all: bool) -> Op
         }
     }
     out.push_str(&hay[rest..]);
-    Some(out)
 }
 
 /// Number of characters.
@@ -234,13 +246,33 @@ fn length(a: &[Value]) -> Result<Value> {
 /// `"abc".toUpperCase()` is `ABC`.
 fn to_upper(a: &[Value]) -> Result<Value> {
     let t = recv(a, "toUpperCase")?;
-    Ok(Value::from_string(if t.is_ascii() { t.to_ascii_uppercase() } else { t.to_uppercase() }))
+    if t.is_ascii() {
+        return Ok(ascii_map(t, <[u8]>::make_ascii_uppercase));
+    }
+    Ok(Value::from_string(t.to_uppercase()))
+}
+
+/// An ASCII text changed byte by byte; short ones are built on the stack (no allocation).
+fn ascii_map(t: &str, change: fn(&mut [u8])) -> Value {
+    let mut buf = [0u8; 64];
+    if t.len() <= buf.len() {
+        let b = &mut buf[..t.len()];
+        b.copy_from_slice(t.as_bytes());
+        change(b);
+        return Value::text(std::str::from_utf8(b).expect("ASCII stays ASCII"));
+    }
+    let mut bytes = t.as_bytes().to_vec();
+    change(&mut bytes);
+    Value::from_string(String::from_utf8(bytes).expect("ASCII stays ASCII"))
 }
 
 /// `"Zoho CRM".toLowerCase()` is `zoho crm`.
 fn to_lower(a: &[Value]) -> Result<Value> {
     let t = recv(a, "toLowerCase")?;
-    Ok(Value::from_string(if t.is_ascii() { t.to_ascii_lowercase() } else { t.to_lowercase() }))
+    if t.is_ascii() {
+        return Ok(ascii_map(t, <[u8]>::make_ascii_lowercase));
+    }
+    Ok(Value::from_string(t.to_lowercase()))
 }
 
 /// Keep the receiver when nothing changes (no allocation).
@@ -420,7 +452,7 @@ fn remove(a: &[Value]) -> Result<Value> {
     if needle.is_empty() {
         return Ok(a[0].clone());
     }
-    Ok(replace_plain(t, &needle, "", true).map_or_else(|| a[0].clone(), Value::from_string))
+    Ok(replace_plain(t, &needle, "", true).unwrap_or_else(|| a[0].clone()))
 }
 
 /// `"Zoho Creator 5".removeFirstOccurence("o")` is `Zho Creator 5`.

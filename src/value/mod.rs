@@ -133,9 +133,6 @@ pub struct Text(TextRepr);
 /// Bytes of text kept inline: with its length byte and the enum tag, one `Value` (24 bytes).
 const INLINE: usize = 22;
 
-/// Text built as a `String` of at least this many bytes is kept in it (not copied).
-const KEEP_STRING: usize = 4096;
-
 #[derive(Clone)]
 enum TextRepr {
     /// Invariant: `bytes[..len]` is valid UTF-8 (it is copied from a `&str`).
@@ -144,8 +141,6 @@ enum TextRepr {
         bytes: [u8; INLINE],
     },
     Shared(Rc<str>),
-    /// Large text made as a `String` (`toString()` of a big map): moved in, never copied.
-    Built(Rc<String>),
 }
 
 impl Text {
@@ -170,7 +165,6 @@ impl Deref for Text {
                 unsafe { std::str::from_utf8_unchecked(bytes) }
             }
             TextRepr::Shared(s) => s,
-            TextRepr::Built(s) => s,
         }
     }
 }
@@ -180,11 +174,7 @@ impl From<&str> for Text {
     }
 }
 impl From<String> for Text {
-    fn from(mut s: String) -> Text {
-        if s.len() >= KEEP_STRING {
-            s.shrink_to_fit();
-            return Text(TextRepr::Built(Rc::new(s)));
-        }
+    fn from(s: String) -> Text {
         Text::inline(&s).unwrap_or_else(|| Text(TextRepr::Shared(Rc::from(s))))
     }
 }

@@ -253,7 +253,7 @@ fn replace(a: &[Value], func: &str, ignore_case: bool, all: bool) -> Result<Valu
     };
     let plain_rep = !rep.bytes().any(|b| b == b'$' || b == b'\\');
     if !ignore_case && !pattern.is_empty() && (literal || (is_plain(&pattern) && plain_rep)) {
-        return Ok(super::replace_plain(t, &pattern, &rep, all).map_or_else(|| a[0].clone(), Value::from_string));
+        return Ok(super::replace_plain(t, &pattern, &rep, all).unwrap_or_else(|| a[0].clone()));
     }
     let mode = if ignore_case { Mode::IgnoreCase } else { Mode::Search };
     let (re, parts) = if literal {
