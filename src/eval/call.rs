@@ -104,10 +104,20 @@ impl Compiler<'_> {
             let recv = self.operand_of(recv_expr, Operand::Computed(recv));
             let mut plain = args.into_iter().map(|a| Operand::Computed(a.value));
             return match (plain.next(), plain.next()) {
-                (None, _) => xfn(move |cx, f| {
-                    let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
-                    call.run(&[r])
-                }),
+                // A variable receiver without arguments is passed borrowed: no clone, no drop.
+                (None, _) => match recv {
+                    Operand::Slot(slot, var, at) => xfn(move |cx, f| match &f[slot] {
+                        Some(v) => call.run(std::slice::from_ref(v)),
+                        None => {
+                            let r = cx.unset(&var, at).map_err(|e| e.with_span(call.span))?;
+                            call.run(&[r])
+                        }
+                    }),
+                    recv => xfn(move |cx, f| {
+                        let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
+                        call.run(&[r])
+                    }),
+                },
                 (Some(a), None) => {
                     let a = self.operand_of(&arg_exprs[0].value, a);
                     xfn(move |cx, f| {

@@ -350,7 +350,9 @@ impl Compiler<'_> {
 /// Append an operand to text being built by `+` (null adds nothing).
 #[inline]
 fn push_text(buf: &mut String, v: &Value) {
-    if !v.is_null() {
+    if let Value::Text(t) = v {
+        buf.push_str(t);
+    } else if !v.is_null() {
         write_text(buf, v);
     }
 }
