@@ -17,23 +17,40 @@ fn ifn(f: impl Fn(&Frame) -> Option<i64> + 'static) -> IFn {
     Box::new(f)
 }
 
-/// A leaf read in place (no call), or a nested node.
+/// An operand computed in place (no call): a variable, a constant, `variable * constant`,
+/// `variable % constant`; or a nested node.
 enum Leaf {
     Slot(usize),
     Const(i64),
+    Scaled(usize, i64),
+    Rem(usize, i64),
     Node(IFn),
+}
+
+#[inline(always)]
+fn int_at(f: &Frame, s: usize) -> Option<i64> {
+    match &f[s] {
+        Some(Value::Int(n)) => Some(*n),
+        _ => None,
+    }
 }
 
 impl Leaf {
     #[inline(always)]
     fn get(&self, f: &Frame) -> Option<i64> {
         match self {
-            Leaf::Slot(s) => match &f[*s] {
-                Some(Value::Int(n)) => Some(*n),
-                _ => None,
-            },
+            Leaf::Slot(s) => int_at(f, *s),
             Leaf::Const(n) => Some(*n),
+            Leaf::Scaled(s, k) => int_at(f, *s)?.checked_mul(*k),
+            Leaf::Rem(s, k) => Some(int_at(f, *s)? % *k),
             Leaf::Node(g) => g(f),
+        }
+    }
+
+    fn into_fn(self) -> IFn {
+        match self {
+            Leaf::Node(g) => g,
+            leaf => ifn(move |f| leaf.get(f)),
         }
     }
 }
@@ -57,57 +74,75 @@ fn apply(op: IntOp, a: i64, b: i64) -> Option<i64> {
     }
 }
 
+fn int_op(op: BinOp) -> Option<IntOp> {
+    Some(match op {
+        BinOp::Add => IntOp::Add,
+        BinOp::Sub => IntOp::Sub,
+        BinOp::Mul => IntOp::Mul,
+        BinOp::Mod => IntOp::Mod,
+        _ => return None,
+    })
+}
+
 impl Compiler<'_> {
     fn leaf(&self, e: &Expr) -> Option<Leaf> {
+        let slot_const = |a: &Expr, b: &Expr| match (&a.node, &b.node) {
+            (ExprKind::Var(v), ExprKind::Lit(Lit::Int(k))) => Some((v.slot as usize, *k)),
+            _ => None,
+        };
         Some(match &e.node {
             ExprKind::Var(v) => Leaf::Slot(v.slot as usize),
             ExprKind::Lit(Lit::Int(n)) => Leaf::Const(*n),
-            _ => Leaf::Node(self.int_expr(e)?),
+            ExprKind::Binary(BinOp::Mul, l, r) if slot_const(l, r).or_else(|| slot_const(r, l)).is_some() => {
+                let (s, k) = slot_const(l, r).or_else(|| slot_const(r, l))?;
+                Leaf::Scaled(s, k)
+            }
+            ExprKind::Binary(BinOp::Mod, l, r) if matches!(slot_const(l, r), Some((_, k)) if k > 0) => {
+                let (s, k) = slot_const(l, r)?;
+                Leaf::Rem(s, k)
+            }
+            _ => Leaf::Node(self.int_node(e)?),
         })
     }
 
     /// The integer version of `e`, when `e` is made only of variables, integer literals and
     /// `+ - * %` (and unary minus).
     pub(crate) fn int_expr(&self, e: &Expr) -> Option<IFn> {
+        self.leaf(e).map(Leaf::into_fn)
+    }
+
+    fn int_node(&self, e: &Expr) -> Option<IFn> {
         match &e.node {
-            ExprKind::Var(v) => {
-                let s = v.slot as usize;
-                Some(ifn(move |f| match &f[s] {
-                    Some(Value::Int(n)) => Some(*n),
-                    _ => None,
-                }))
-            }
-            ExprKind::Lit(Lit::Int(n)) => {
-                let n = *n;
-                Some(ifn(move |_| Some(n)))
-            }
             ExprKind::Unary(UnOp::Neg, x) => {
                 let x = self.leaf(x)?;
                 Some(ifn(move |f| x.get(f)?.checked_neg()))
             }
+            // `a + b - c + ...`: the left spine in one closure, in the order written (the
+            // same intermediate results, so the same overflows, as the general path).
+            ExprKind::Binary(BinOp::Add | BinOp::Sub, l, _)
+                if matches!(l.node, ExprKind::Binary(BinOp::Add | BinOp::Sub, ..)) =>
+            {
+                let mut rest = Vec::new();
+                let mut cur = e;
+                while let ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), l, r) = &cur.node {
+                    rest.push((*op == BinOp::Sub, self.leaf(r)?));
+                    cur = l;
+                }
+                let first = self.leaf(cur)?;
+                rest.reverse();
+                Some(ifn(move |f| {
+                    let mut acc = first.get(f)?;
+                    for (minus, t) in &rest {
+                        let v = t.get(f)?;
+                        acc = if *minus { acc.checked_sub(v)? } else { acc.checked_add(v)? };
+                    }
+                    Some(acc)
+                }))
+            }
             ExprKind::Binary(op, l, r) => {
-                let op = match op {
-                    BinOp::Add => IntOp::Add,
-                    BinOp::Sub => IntOp::Sub,
-                    BinOp::Mul => IntOp::Mul,
-                    BinOp::Mod => IntOp::Mod,
-                    _ => return None,
-                };
+                let op = int_op(*op)?;
                 let (l, r) = (self.leaf(l)?, self.leaf(r)?);
-                // The common shapes get their own closure, so their leaves are read directly.
-                Some(match (l, r) {
-                    (Leaf::Slot(a), Leaf::Const(b)) => ifn(move |f| match &f[a] {
-                        Some(Value::Int(n)) => apply(op, *n, b),
-                        _ => None,
-                    }),
-                    (Leaf::Node(a), Leaf::Const(b)) => ifn(move |f| apply(op, a(f)?, b)),
-                    (Leaf::Node(a), Leaf::Slot(b)) => ifn(move |f| match &f[b] {
-                        Some(Value::Int(n)) => apply(op, a(f)?, *n),
-                        _ => None,
-                    }),
-                    (Leaf::Node(a), Leaf::Node(b)) => ifn(move |f| apply(op, a(f)?, b(f)?)),
-                    (l, r) => ifn(move |f| apply(op, l.get(f)?, r.get(f)?)),
-                })
+                Some(ifn(move |f| apply(op, l.get(f)?, r.get(f)?)))
             }
             _ => None,
         }
