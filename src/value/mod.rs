@@ -5,6 +5,7 @@
 //! undecided and become a list or a map with their first `add` or `put`, for every holder.
 
 mod display;
+mod drop;
 mod json;
 pub mod number;
 mod ops;
