@@ -8,6 +8,8 @@ mod builtins;
 pub mod cli;
 mod error;
 mod eval;
+#[doc(hidden)]
+pub mod fuzz;
 mod host;
 pub(crate) mod integrations;
 pub(crate) mod sandbox;

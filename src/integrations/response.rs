@@ -66,9 +66,12 @@ pub(super) fn explain(e: &reqwest::Error) -> String {
     }
     // a cause that quotes a URL could carry a key: leave it out
     let cause = cause.filter(|c| !c.contains("://"));
+    // rustls's words for a failed handshake
     let tls = cause.as_deref().is_some_and(|c| {
         let c = c.to_ascii_lowercase();
-        c.contains("certificate") || c.contains("tls") || c.contains("handshake")
+        ["certificate", "tls", "handshake", "corrupt message", "fatal alert", "peer is incompatible", "peer misbehaved"]
+            .iter()
+            .any(|w| c.contains(w))
     });
     let what = if e.is_timeout() {
         "timed out"
