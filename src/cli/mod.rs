@@ -214,14 +214,14 @@ fn connections_command(action: ConnAction, path: Option<PathBuf>, host: &mut dyn
                 match v.split_once('=') {
                     Some((k, val)) => pairs.push((k.trim().to_string(), val.to_string())),
                     None => {
+                        // the text may be the secret itself: it is not repeated
                         return report(
-                            Err(Error::usage(format!(
-                                "--value expects KEY=VALUE, got '{}'",
-                                v.split('=').next().unwrap_or("")
-                            ))),
+                            Err(Error::usage(
+                                "--value expects KEY=VALUE (the value given has no '='; it is not shown here)",
+                            )),
                             host,
                             err,
-                        )
+                        );
                     }
                 }
             }

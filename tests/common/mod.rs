@@ -150,3 +150,21 @@ pub async fn mount_token(server: &MockServer, grant: &str, answer: ResponseTempl
 pub async fn count(server: &MockServer, p: &str) -> usize {
     server.received_requests().await.unwrap_or_default().iter().filter(|r| r.url.path() == p).count()
 }
+
+/// `dg sandbox serve` on a free port with state in `home`: the child, its URL and token.
+pub fn start_sandbox(home: &Path) -> (std::process::Child, String, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(["sandbox", "serve", "--port", "0"])
+        .env("DG_HOME", home)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let token = lines.next().unwrap().unwrap();
+    let url = url.strip_prefix("url: ").expect("url line").to_string();
+    let token = token.strip_prefix("token: ").expect("token line").to_string();
+    (child, url, token)
+}
