@@ -64,8 +64,11 @@ pub(super) fn explain(e: &reqwest::Error) -> String {
         cause = Some(s.to_string());
         source = s.source();
     }
-    // a cause that quotes a URL could carry a key: leave it out
-    let cause = cause.filter(|c| !c.contains("://"));
+    // a cause that quotes a URL could carry a key: leave it out; the OS error number is noise
+    let cause = cause.filter(|c| !c.contains("://")).map(|c| match c.find(" (os error ") {
+        Some(i) if c.ends_with(')') => c[..i].to_string(),
+        _ => c,
+    });
     // rustls's words for a failed handshake
     let tls = cause.as_deref().is_some_and(|c| {
         let c = c.to_ascii_lowercase();
