@@ -197,3 +197,18 @@ fn values_nested_a_million_deep_and_deep_json_end_cleanly() {
     assert!(text(&out.stdout).contains("recursion limit exceeded"), "{}", text(&out.stdout));
     assert!(err.contains("Invalid JSON text for toMap"), "{err}");
 }
+
+#[test]
+fn info_output_stops_at_zohos_500_kb_with_its_note() {
+    let p = temp_script(
+        "bigout.dg",
+        b"s = \"0123456789\".repeat(1000);\nfor each i in \"0123456789012345678901234567890123456789012345678901234567890\".toList(\"\") { info s; }\ninfo \"after\";\n",
+    );
+    let out = dg(&["run", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let note = "The info message has been truncated because its size exceeded 500 KB.\n";
+    assert!(stdout.ends_with(note), "{}", &stdout[stdout.len() - 200..]);
+    assert_eq!(stdout.len(), 500 * 1024 + note.len());
+    assert!(!stdout.contains("after"));
+}
