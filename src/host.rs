@@ -89,3 +89,74 @@ impl Host for CaptureHost {
         self.notes.push('\n');
     }
 }
+
+/// Zoho's cap on the `info` output of one run: 500 KB ...
+pub const INFO_CAP: usize = 500 * 1024;
+/// ... past which the output is cut and ends with this note (Zoho's words).
+pub const INFO_TRUNCATED: &str = "The info message has been truncated because its size exceeded 500 KB.";
+
+/// Counts a run's `info` output against `INFO_CAP` (each line with its newline).
+#[derive(Default)]
+pub struct InfoCap {
+    used: usize,
+    truncated: bool,
+}
+
+impl InfoCap {
+    /// Pass `line` on within the cap: past it, the part that fits, then the note, then nothing.
+    pub fn pass(&mut self, line: &str, out: &mut dyn FnMut(&str)) {
+        if self.truncated {
+            return;
+        }
+        let need = line.len() + 1;
+        if self.used + need <= INFO_CAP {
+            self.used += need;
+            out(line);
+            return;
+        }
+        let mut cut = INFO_CAP.saturating_sub(self.used + 1).min(line.len());
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut > 0 {
+            out(&line[..cut]);
+        }
+        out(INFO_TRUNCATED);
+        self.truncated = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(lines: &[String]) -> String {
+        let mut cap = InfoCap::default();
+        let mut out = String::new();
+        for l in lines {
+            cap.pass(l, &mut |s| {
+                out.push_str(s);
+                out.push('\n');
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn output_up_to_the_cap_passes_whole() {
+        let line = "x".repeat(1023);
+        let lines = vec![line; INFO_CAP / 1024];
+        assert_eq!(run(&lines).len(), INFO_CAP);
+        assert!(!run(&lines).contains(INFO_TRUNCATED));
+    }
+
+    #[test]
+    fn output_past_the_cap_is_cut_with_zohos_note() {
+        let lines = vec!["é".repeat(700); 1000];
+        let out = run(&lines);
+        assert!(out.ends_with(&format!("{INFO_TRUNCATED}\n")), "{}", &out[out.len() - 100..]);
+        assert_eq!(out.matches(INFO_TRUNCATED).count(), 1);
+        let kept = out.len() - INFO_TRUNCATED.len() - 1;
+        assert!(kept <= INFO_CAP && kept > INFO_CAP - 4, "{kept}");
+    }
+}

@@ -9,6 +9,8 @@ mod check;
 pub mod cli;
 mod error;
 mod eval;
+#[doc(hidden)]
+pub mod fuzz;
 mod host;
 pub(crate) mod integrations;
 pub(crate) mod repl;

@@ -175,3 +175,40 @@ fn shared_benchmarks_print_their_checksums() {
         assert_eq!(text(&out.stdout).trim(), sum, "{name}: {}", text(&out.stderr));
     }
 }
+
+#[test]
+fn values_nested_a_million_deep_and_deep_json_end_cleanly() {
+    // a list wrapped in a list a million times at run time: printed with a depth cap, freed
+    // without recursion
+    let src = "k = \"0123456789\".toList(\"\");\nv = List();\n\
+               for each a in k { for each b in k { for each c in k { for each d in k { for each e in k { for each f in k { v = List({v}); } } } } } }\n\
+               info v.toString().length() > 0;\nv = 0;\ninfo \"freed\";\n";
+    let p = temp_script("deepvalue.dg", src.as_bytes());
+    let out = dg(&["run", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "true\nfreed\n");
+    // JSON nested 100,000 deep is invalid JSON, catchable
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let src =
+        format!("t = \"{deep}\";\ntry {{ m = t.toJSONList(); }} catch (e) {{ info e.message; }}\nm = t.toMap();\n");
+    let p = temp_script("deepjson.dg", src.as_bytes());
+    let out = dg(&["run", p.to_str().unwrap()]);
+    let err = assert_clean_error(&out, 1);
+    assert!(text(&out.stdout).contains("recursion limit exceeded"), "{}", text(&out.stdout));
+    assert!(err.contains("Invalid JSON text for toMap"), "{err}");
+}
+
+#[test]
+fn info_output_stops_at_zohos_500_kb_with_its_note() {
+    let p = temp_script(
+        "bigout.dg",
+        b"s = \"0123456789\".repeat(1000);\nfor each i in \"0123456789012345678901234567890123456789012345678901234567890\".toList(\"\") { info s; }\ninfo \"after\";\n",
+    );
+    let out = dg(&["run", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let note = "The info message has been truncated because its size exceeded 500 KB.\n";
+    assert!(stdout.ends_with(note), "{}", &stdout[stdout.len() - 200..]);
+    assert_eq!(stdout.len(), 500 * 1024 + note.len());
+    assert!(!stdout.contains("after"));
+}

@@ -2,9 +2,12 @@
 //! sync's create-then-update, scope refusals, persistence across processes, reset, and
 //! `dg sandbox serve` answering like Zoho (and losing no acknowledged write to kill -9).
 
-use std::io::{BufRead, BufReader};
+mod common;
+
+use common::start_sandbox;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -96,21 +99,7 @@ fn other_hosts_are_refused_offline() {
 #[test]
 fn serve_answers_like_zoho_and_survives_kill_9() {
     let home = tempfile::tempdir().unwrap();
-    let start = || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
-            .args(["sandbox", "serve", "--port", "0"])
-            .env("DG_HOME", home.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let url = lines.next().unwrap().unwrap();
-        let token = lines.next().unwrap().unwrap();
-        let url = url.strip_prefix("url: ").expect("url line").to_string();
-        let token = token.strip_prefix("token: ").expect("token line").to_string();
-        (child, url, token)
-    };
+    let start = || start_sandbox(home.path());
     let (mut child, url, token) = start();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let http = reqwest::Client::new();

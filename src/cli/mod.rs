@@ -226,14 +226,14 @@ fn connections_command(action: ConnAction, path: Option<PathBuf>, host: &mut dyn
                 match v.split_once('=') {
                     Some((k, val)) => pairs.push((k.trim().to_string(), val.to_string())),
                     None => {
+                        // the text may be the secret itself: it is not repeated
                         return report(
-                            Err(Error::usage(format!(
-                                "--value expects KEY=VALUE, got '{}'",
-                                v.split('=').next().unwrap_or("")
-                            ))),
+                            Err(Error::usage(
+                                "--value expects KEY=VALUE (the value given has no '='; it is not shown here)",
+                            )),
                             host,
                             err,
-                        )
+                        );
                     }
                 }
             }
@@ -339,7 +339,8 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     let limits =
         Limits { statements: args.statement_limit, timeout: args.timeout.map(std::time::Duration::from_secs_f64) };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
-    let mut net = crate::integrations::net_host::NetHost::new(host, args.connections.clone(), args.trace, args.sandbox);
+    let mut net = crate::integrations::net_host::NetHost::new(host, args.connections.clone(), args.trace, args.sandbox)
+        .with_deadline(limits.timeout);
     let mut interp = Interp::new(&mut net, src.clone(), limits);
     for (name, v) in system {
         interp.set_system_value(&name["zoho.".len()..], v);

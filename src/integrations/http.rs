@@ -4,14 +4,14 @@
 
 use super::oauth::oauth1;
 use super::registry::{Credential, Registry};
+use super::response::{self, Failure, Response};
 use super::scopes;
 use super::service::{AuthType, ParamType};
 use super::store::Secrets;
 use crate::error::Error;
 use crate::host::HttpRequest;
-use crate::value::{from_json, new_map, FileData, Key, Value};
+use crate::value::Value;
 use secrecy::ExposeSecret;
-use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 /// Zoho's timeout for one invokeurl call.
@@ -71,8 +71,10 @@ pub(super) struct Prepared {
     query: Vec<(String, String)>,
     body: Body,
     pub(super) connection: Option<String>,
-    detailed: bool,
-    as_file: bool,
+    pub(super) detailed: bool,
+    pub(super) as_file: bool,
+    /// Zoho's download cap for the URL the script wrote.
+    download_cap: usize,
 }
 
 fn get<'a>(req: &'a HttpRequest, key: &str) -> Option<&'a Value> {
@@ -163,7 +165,8 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
     let detailed = matches!(get(req, "detailed"), Some(Value::Bool(true)))
         || matches!(get(req, "detailed"), Some(Value::Text(t)) if t.eq_ignore_ascii_case("true"));
     let as_file = get(req, "response-format").is_some_and(|v| v.to_text().eq_ignore_ascii_case("file"));
-    Ok(Prepared { method, url, headers, query, body, connection, detailed, as_file })
+    let download_cap = response::download_cap(&url);
+    Ok(Prepared { method, url, headers, query, body, connection, detailed, as_file, download_cap })
 }
 
 /// The network side of a run: the registry, a lazily created runtime and HTTP client.
@@ -180,6 +183,11 @@ pub struct Net {
     pub(super) sandbox: Option<crate::sandbox::Sandbox>,
     /// Sandbox access tokens of declared connections, by link name.
     pub(super) sandbox_tokens: std::collections::HashMap<String, String>,
+    /// `--timeout`: when the run must end, and the limit as given (for the message).
+    deadline: Option<(Instant, Duration)>,
+    /// Connections refreshed this run after a 401 `INVALID_TOKEN`: a fresh token refused
+    /// again is not refreshed again (no refresh storm), the 401 is returned as data.
+    refreshed_on_401: std::collections::HashSet<String>,
 }
 
 impl Net {
@@ -194,7 +202,37 @@ impl Net {
             offline,
             sandbox: None,
             sandbox_tokens: std::collections::HashMap::new(),
+            deadline: None,
+            refreshed_on_401: std::collections::HashSet::new(),
         }
+    }
+
+    /// End every request by `at` (the run's `--timeout`), with the limit error.
+    pub fn set_deadline(&mut self, at: Instant, limit: Duration) {
+        self.deadline = Some((at, limit));
+    }
+
+    /// How long the next request may take: Zoho's 40 s, or less when the run's deadline is
+    /// nearer (then `true`).
+    fn time_allowed(&self) -> (Duration, bool) {
+        match self.deadline {
+            Some((at, _)) => {
+                let left = at.saturating_duration_since(Instant::now());
+                if left < INVOKE_TIMEOUT {
+                    (left, true)
+                } else {
+                    (INVOKE_TIMEOUT, false)
+                }
+            }
+            None => (INVOKE_TIMEOUT, false),
+        }
+    }
+
+    /// The error of a run that reached `--timeout` (the interpreter's own words).
+    fn deadline_error(&self) -> Error {
+        let secs = self.deadline.map(|(_, d)| d.as_secs_f64()).unwrap_or_default();
+        let secs = if secs.fract() == 0.0 { format!("{}", secs as u64) } else { format!("{secs}") };
+        Error::limit(format!("Execution time limit exceeded: the script ran for more than {secs} seconds"))
     }
 
     pub(super) fn runtime_and_token_client(&self) -> (&tokio::runtime::Runtime, &reqwest::Client) {
@@ -217,8 +255,9 @@ impl Net {
             self.rt = Some(rt);
         }
         if self.http.is_none() {
+            // no client timeout: each request gets its own (40 s, or less near the deadline)
             let http = reqwest::Client::builder()
-                .timeout(INVOKE_TIMEOUT)
+                .connect_timeout(INVOKE_TIMEOUT)
                 .redirect(reqwest::redirect::Policy::limited(5))
                 .build()
                 .map_err(|e| Error::runtime(format!("cannot start the HTTP client: {e}")))?;
@@ -276,10 +315,17 @@ impl Net {
             }
         }
         let mut response = self.send(&p, cred.as_ref(), note)?;
-        // Zoho: an expired or revoked access token answers 401 INVALID_TOKEN: refresh once.
+        // Zoho: an expired or revoked access token answers 401 INVALID_TOKEN: refresh once
+        // (once per connection and run: a fresh token refused again is not the token's age).
         if response.status == 401 && is_invalid_token(&response.body) {
             if let (Some(link), Some(c)) = (&p.connection, &cred) {
-                if c.service.auth == AuthType::OAuth2 {
+                if c.service.auth == AuthType::OAuth2 && !self.refreshed_on_401.insert(link.clone()) {
+                    if self.trace {
+                        note(&format!(
+                            "trace: connection '{link}' was refreshed once this run already: the 401 is returned as it is"
+                        ));
+                    }
+                } else if c.service.auth == AuthType::OAuth2 {
                     let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
                     let registry = self.registry.as_ref().expect("registry");
                     cred = Some(registry.credential(link, rt, http, true)?);
@@ -320,42 +366,45 @@ impl Net {
             _ => rb,
         };
         let shown = redact(&url, &secret_params);
+        let (allowed, by_deadline) = self.time_allowed();
+        if by_deadline && allowed.is_zero() {
+            return Err(self.deadline_error());
+        }
         let started = Instant::now();
+        let cap = p.download_cap;
         let result = rt.block_on(async {
-            let resp = rb.send().await?;
-            let status = resp.status().as_u16();
-            let headers: Vec<(String, String)> = resp
-                .headers()
-                .iter()
-                .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .collect();
-            let body = resp.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, body.to_vec()))
+            let exchange = async { response::read(rb.send().await.map_err(Failure::Transport)?, cap).await };
+            tokio::time::timeout(allowed, exchange).await.unwrap_or(Err(Failure::TimedOut))
         });
         let ms = started.elapsed().as_millis();
-        match result {
-            Ok((status, headers, body)) => {
+        let why = match result {
+            Ok(r) => {
                 if self.trace {
-                    note(&format!("trace: {} {shown} -> {status} in {ms} ms", p.method.name()));
+                    let retry = response::retry_after(&r).map(|s| format!(" (Retry-After: {s})")).unwrap_or_default();
+                    note(&format!("trace: {} {shown} -> {} in {ms} ms{retry}", p.method.name(), r.status));
                 }
-                Ok(Response { status, headers, body })
+                return Ok(r);
             }
-            Err(e) => {
-                let why = if e.is_timeout() {
-                    format!("timed out after {} s", INVOKE_TIMEOUT.as_secs())
-                } else if e.is_connect() {
-                    "could not connect".to_string()
-                } else if e.is_body() || e.is_decode() {
-                    "the answer was cut off".to_string()
-                } else {
-                    "the request failed".to_string()
-                };
+            Err(Failure::TimedOut) if by_deadline => {
                 if self.trace {
-                    note(&format!("trace: {} {shown} -> {why} after {ms} ms", p.method.name()));
+                    note(&format!("trace: {} {shown} -> stopped by --timeout after {ms} ms", p.method.name()));
                 }
-                Err(Error::runtime(format!("invokeurl {} {shown}: {why}", p.method.name())))
+                return Err(self.deadline_error());
             }
+            Err(Failure::TimedOut) => {
+                format!("timed out: no full answer within {} s (Zoho's limit)", INVOKE_TIMEOUT.as_secs())
+            }
+            Err(Failure::TooLarge(cap)) => format!(
+                "the answer is larger than {} MB, Zoho's download limit for {}",
+                cap / (1024 * 1024),
+                if cap == response::ZOHO_DOWNLOAD_CAP { "Zoho's hosts" } else { "hosts outside Zoho" }
+            ),
+            Err(Failure::Transport(e)) => response::explain(&e),
+        };
+        if self.trace {
+            note(&format!("trace: {} {shown} -> {why} after {ms} ms", p.method.name()));
         }
+        Err(Error::runtime(format!("invokeurl {} {shown}: {why}", p.method.name())))
     }
 }
 
@@ -506,70 +555,4 @@ fn looks_secret(name: &str) -> bool {
 fn is_invalid_token(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body);
     text.contains("INVALID_TOKEN") || text.contains("invalid_token")
-}
-
-pub(super) struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Response {
-    /// JSON answers become maps and lists, other text stays text, binary becomes a File;
-    /// `detailed: true` wraps it with the status and lower-case headers.
-    pub(super) fn into_value(self, p: &Prepared) -> Value {
-        let content_type = self
-            .headers
-            .iter()
-            .find(|(k, _)| k == "content-type")
-            .map(|(_, v)| v.to_ascii_lowercase())
-            .unwrap_or_default();
-        let text = std::str::from_utf8(&self.body).ok();
-        let is_text_type = content_type.is_empty()
-            || content_type.starts_with("text/")
-            || content_type.contains("json")
-            || content_type.contains("xml")
-            || content_type.contains("javascript")
-            || content_type.contains("x-www-form-urlencoded");
-        let value = match text {
-            Some(t) if !p.as_file && is_text_type => {
-                let trimmed = t.trim_start();
-                if content_type.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('[') {
-                    from_json(t).unwrap_or_else(|_| Value::text(t))
-                } else {
-                    Value::text(t)
-                }
-            }
-            _ => Value::File(Rc::new(FileData {
-                name: file_name(&p.url, &self.headers),
-                content_type,
-                bytes: self.body.clone(),
-            })),
-        };
-        if !p.detailed {
-            return value;
-        }
-        let mut hdrs = new_map(self.headers.len());
-        for (k, v) in &self.headers {
-            let v = if k == "authorization" || k == "proxy-authorization" { "***".to_string() } else { v.clone() };
-            hdrs.insert(Key::text(k), Value::from_string(v));
-        }
-        let mut m = new_map(3);
-        m.insert(Key::text("responseText"), value);
-        m.insert(Key::text("responseHeader"), Value::map(hdrs));
-        m.insert(Key::text("responseCode"), Value::Int(self.status as i64));
-        Value::map(m)
-    }
-}
-
-fn file_name(url: &reqwest::Url, headers: &[(String, String)]) -> String {
-    if let Some((_, cd)) = headers.iter().find(|(k, _)| k == "content-disposition") {
-        if let Some(i) = cd.find("filename=") {
-            return cd[i + 9..].trim_matches(|c| c == '"' || c == ';' || c == ' ').to_string();
-        }
-    }
-    url.path_segments()
-        .and_then(|mut s| s.next_back().map(str::to_string))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "download".into())
 }

@@ -9,6 +9,7 @@ pub mod net_host;
 pub mod oauth;
 mod offline;
 pub mod registry;
+mod response;
 pub mod scopes;
 pub mod service;
 pub mod store;

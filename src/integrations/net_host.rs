@@ -5,7 +5,7 @@
 use super::http::{refusal, Net};
 use super::{catalog, scopes, tasks};
 use crate::error::Error;
-use crate::host::{Host, HttpRequest};
+use crate::host::{Host, HttpRequest, InfoCap};
 use crate::value::Value;
 
 pub struct NetHost<'a> {
@@ -13,6 +13,8 @@ pub struct NetHost<'a> {
     net: Net,
     /// `--sandbox`: Zoho is served by the offline sandbox.
     sandbox: bool,
+    /// Zoho's 500 KB cap on a run's `info` output.
+    info_cap: InfoCap,
 }
 
 impl<'a> NetHost<'a> {
@@ -22,7 +24,15 @@ impl<'a> NetHost<'a> {
         trace: bool,
         sandbox: bool,
     ) -> NetHost<'a> {
-        NetHost { inner, net: Net::new(connections, trace, sandbox), sandbox }
+        NetHost { inner, net: Net::new(connections, trace, sandbox), sandbox, info_cap: InfoCap::default() }
+    }
+
+    /// `--timeout`: requests still running at the run's deadline end with the limit error.
+    pub fn with_deadline(mut self, timeout: Option<std::time::Duration>) -> NetHost<'a> {
+        if let Some(limit) = timeout {
+            self.net.set_deadline(std::time::Instant::now() + limit, limit);
+        }
+        self
     }
 
     /// Which connection a task uses, and the arguments left once it is taken off: its last
@@ -56,7 +66,8 @@ impl<'a> NetHost<'a> {
 
 impl Host for NetHost<'_> {
     fn info(&mut self, line: &str) {
-        self.inner.info(line)
+        let inner = &mut *self.inner;
+        self.info_cap.pass(line, &mut |l| inner.info(l))
     }
     fn note(&mut self, line: &str) {
         self.inner.note(line)
@@ -96,6 +107,6 @@ impl Host for NetHost<'_> {
         let req = tasks::request(&call, &dc.api_domain, &link);
         let inner = &mut *self.inner;
         let answer = self.net.invoke(&req, &mut |line| inner.note(line))?;
-        Ok(tasks::shape(&call, answer))
+        tasks::shape(&call, answer).map_err(|why| Error::runtime(format!("zoho.{path}: {why}")))
     }
 }

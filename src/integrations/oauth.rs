@@ -356,7 +356,8 @@ fn json_error(body: &[u8]) -> Option<String> {
 #[derive(Debug)]
 enum Transport {
     Send(String),
-    Status(u16),
+    /// A non-2xx answer without an OAuth error, and its `Retry-After` if it has one.
+    Status(u16, Option<String>),
     TooLarge,
 }
 
@@ -364,7 +365,11 @@ impl fmt::Display for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Transport::Send(m) => write!(f, "{m}"),
-            Transport::Status(code) => write!(f, "HTTP {code} without an OAuth error code"),
+            Transport::Status(code, None) => write!(f, "HTTP {code} without an OAuth error code"),
+            Transport::Status(code, Some(after)) => {
+                let unit = if after.bytes().all(|b| b.is_ascii_digit()) { " s" } else { "" };
+                write!(f, "HTTP {code} without an OAuth error code (the provider asks to retry after {after}{unit})")
+            }
             Transport::TooLarge => write!(f, "the answer is larger than 1 MiB"),
         }
     }
@@ -402,6 +407,11 @@ async fn send(http: &reqwest::Client, request: HttpRequest) -> Result<HttpRespon
     }
     let mut response = http.execute(request).await.map_err(|e| Transport::Send(describe(&e)))?;
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().filter(|c| c.is_ascii_alphanumeric() || " :,-".contains(*c)).take(40).collect());
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| Transport::Send(describe(&e)))? {
         if body.len() + chunk.len() > MAX_BODY {
@@ -414,7 +424,7 @@ async fn send(http: &reqwest::Client, request: HttpRequest) -> Result<HttpRespon
     let code = match (status.is_success(), has_error) {
         (_, true) => 400,
         (true, false) => 200,
-        (false, false) => return Err(Transport::Status(status.as_u16())),
+        (false, false) => return Err(Transport::Status(status.as_u16(), retry_after)),
     };
     let body = match json {
         Some(mut map) if !has_error => {

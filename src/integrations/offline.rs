@@ -12,13 +12,22 @@ use crate::error::Error;
 use crate::value::Value;
 use secrecy::SecretString;
 
-/// Is this one of Zoho's hosts (APIs, accounts, product hosts, Bigin)?
+/// Is this one of Zoho's hosts (APIs, accounts, product hosts, Bigin)? The domain must be
+/// Zoho's own: `zoho` or `zohoapis` followed only by a data center's suffix (`.com`, `.eu`,
+/// `.com.au`, ...), so `zoho.example.com` is not one.
 pub fn is_zoho_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    host == "www.bigin.com"
-        || host == "bigin.com"
-        || host.ends_with("zohocloud.ca")
-        || host.split('.').any(|label| label == "zoho" || label == "zohoapis")
+    const SUFFIX_LABELS: [&str; 9] = ["com", "eu", "in", "au", "jp", "cn", "sa", "uk", "ca"];
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host == "bigin.com" || host.ends_with(".bigin.com") || host == "zohocloud.ca" || host.ends_with(".zohocloud.ca")
+    {
+        return true;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.iter().enumerate().any(|(i, label)| {
+        matches!(*label, "zoho" | "zohoapis")
+            && i + 1 < labels.len()
+            && labels[i + 1..].iter().all(|l| SUFFIX_LABELS.contains(l))
+    })
 }
 
 /// A link name for the sandbox's built-in system connection of a service.
@@ -151,4 +160,27 @@ impl Net {
 
 fn token_secrets(token: &str) -> Secrets {
     Secrets::OAuth2 { access_token: SecretString::from(token.to_string()), refresh_token: None, token_type: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_zoho_host;
+
+    #[test]
+    fn zoho_hosts_are_zohos_own_domains() {
+        for h in [
+            "www.zohoapis.com",
+            "accounts.zoho.eu",
+            "www.zohoapis.com.au",
+            "crm.zoho.in",
+            "www.bigin.com",
+            "zohoapis.zohocloud.ca",
+            "WWW.ZOHOAPIS.COM",
+        ] {
+            assert!(is_zoho_host(h), "{h}");
+        }
+        for h in ["zoho.example.com", "api.example.com", "zoho", "notzoho.com", "zohoapis.com.evil.net", "127.0.0.1"] {
+            assert!(!is_zoho_host(h), "{h}");
+        }
+    }
 }

@@ -283,10 +283,26 @@ pub fn request(call: &Call, api_domain: &str, connection: &str) -> HttpRequest {
     HttpRequest { pairs }
 }
 
-/// Shape a detailed answer (`responseText`, `responseCode`) as the task returns it.
-pub fn shape(call: &Call, detailed: Value) -> Value {
-    let Value::Coll(c) = &detailed else { return detailed };
-    let body = c.map().and_then(|m| m.get("responseText").cloned()).unwrap_or(Value::Null);
+/// Shape a detailed answer (`responseText`, `responseCode`) as the task returns it. An answer
+/// that is text but not JSON (an HTML error page from a proxy, say) is an error that says so.
+pub fn shape(call: &Call, detailed: Value) -> Result<Value, String> {
+    let Value::Coll(c) = &detailed else { return Ok(detailed) };
+    let field = |k: &str| c.map().and_then(|m| m.get(k).cloned()).unwrap_or(Value::Null);
+    let body = field("responseText");
+    if let Value::Text(t) = &body {
+        if !t.trim().is_empty() {
+            let content_type = match field("responseHeader") {
+                Value::Coll(h) => h.map().and_then(|m| m.get("content-type").map(Value::to_text)),
+                _ => None,
+            };
+            let snippet: String = t.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(80).collect();
+            return Err(format!(
+                "the API answered HTTP {} with {} instead of JSON: {snippet}",
+                field("responseCode").to_text(),
+                content_type.unwrap_or_else(|| "text".to_string())
+            ));
+        }
+    }
     let get = |v: &Value, k: &str| match v {
         Value::Coll(c) => c.map().and_then(|m| m.get(k).cloned()),
         _ => None,
@@ -295,7 +311,7 @@ pub fn shape(call: &Call, detailed: Value) -> Value {
         Some(Value::Coll(l)) => l.list().and_then(|l| l.first().cloned()),
         _ => None,
     };
-    match call.shape {
+    Ok(match call.shape {
         Shape::Whole => match body {
             Value::Text(t) if t.is_empty() => Value::map(new_map(0)),
             other => other,
@@ -312,5 +328,5 @@ pub fn shape(call: &Call, detailed: Value) -> Value {
             Some(rec) => rec,
             None => body,
         },
-    }
+    })
 }

@@ -5,6 +5,7 @@
 //! undecided and become a list or a map with their first `add` or `put`, for every holder.
 
 mod display;
+mod drop;
 mod json;
 pub mod number;
 mod ops;
@@ -392,6 +393,14 @@ impl indexmap::Equivalent<Key> for str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lists as deep as JSON may nest compare element by element.
+    #[test]
+    fn deep_lists_compare_equal() {
+        let deep = |n: usize| (0..n).fold(Value::Int(1), |v, _| Value::list(vec![v]));
+        assert!(equals(&deep(120), &deep(120)));
+        assert!(!equals(&deep(120), &deep(119)));
+    }
 
     /// The value type is copied on every variable read: keep it at three words.
     #[test]

@@ -121,6 +121,10 @@ fn as_datetime(v: &Value) -> jiff::civil::DateTime {
     }
 }
 
+/// Collections nested deeper than this compare unequal (a guard against lists that contain
+/// themselves); as deep as JSON text may nest, so `toMap` results compare fully.
+const MAX_EQUALS_DEPTH: usize = 128;
+
 /// `==`: same type and value; numbers by value across Number/Decimal; dates by instant;
 /// lists and maps element by element.
 pub fn equals(l: &Value, r: &Value) -> bool {
@@ -140,7 +144,7 @@ fn equals_depth(l: &Value, r: &Value, depth: usize) -> bool {
             if a.ptr_eq(b) {
                 return true;
             }
-            if depth > 64 {
+            if depth > MAX_EQUALS_DEPTH {
                 return false;
             }
             let (a, b) = (a.borrow(), b.borrow());
