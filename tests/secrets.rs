@@ -162,7 +162,9 @@ info invokeurl [ url: "{u}/me?api_key={API_KEY}&token={ACCESS}" type: GET detail
         &format!("info invokeurl [ url: \"{u}/crm/v8/Deals\" type: POST connection: \"crm\" ];\n"),
     );
     assert_eq!(run(&["run", &refused, "--trace"]).status.code(), Some(1));
-    ok(&run(&["check", &script, &refused]));
+    ok(&run(&["check", &script]));
+    // a missing scope is an error finding: exit 1, as cli.md says
+    assert_eq!(run(&["check", &script, &refused]).status.code(), Some(1));
     let broken = env.script("broken.dg", &format!("x = \"{API_KEY}\" +;\n"));
     let b = run(&["run", &broken]);
     assert_eq!(b.status.code(), Some(2));
