@@ -133,7 +133,8 @@ fn runtime_error_exits_1_after_earlier_output() {
 
 #[test]
 fn timeout_stops_a_long_run() {
-    let src = "d = {0,1,2,3,4,5,6,7,8,9};\nn = 0;\nfor each a in d { for each b in d { for each c in d { for each e in d { for each f in d { for each g in d { for each h in d { n = n + 1; } } } } } } }\n";
+    // 10^9 additions: far more than any build can do in the 0.2 s allowed
+    let src = "d = {0,1,2,3,4,5,6,7,8,9};\nn = 0;\nfor each a in d { for each b in d { for each c in d { for each e in d { for each f in d { for each g in d { for each h in d { for each i in d { for each j in d { n = n + 1; } } } } } } } } }\n";
     let p = temp_script("slow.dg", src.as_bytes());
     let start = std::time::Instant::now();
     let err = assert_clean_error(&dg(&["run", "--timeout", "0.2", p.to_str().unwrap()]), 1);

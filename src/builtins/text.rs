@@ -22,7 +22,7 @@ mod regex;
 
 use super::{arg_type_error, b, int_arg, text_arg, Builtin, Recv};
 use crate::error::{Error, Result};
-use crate::value::Value;
+use crate::value::{Text, Value};
 use std::borrow::Cow;
 
 pub const BUILTINS: &[Builtin] = &[
@@ -98,6 +98,7 @@ fn recv<'a>(a: &'a [Value], func: &str) -> Result<&'a str> {
 }
 
 /// `a[i]` as text to search for: text as is, numbers, booleans and dates as they print.
+#[inline]
 fn str_arg<'a>(a: &'a [Value], i: usize, func: &str) -> Result<Cow<'a, str>> {
     match &a[i] {
         Value::Text(t) => Ok(Cow::Borrowed(t)),
@@ -108,27 +109,39 @@ fn str_arg<'a>(a: &'a [Value], i: usize, func: &str) -> Result<Cow<'a, str>> {
     }
 }
 
-/// The byte offset of the first `needle` in `hay` at or after `from`. Short texts are searched
-/// with memchr for the first byte and a compare; std's two-way searcher and memchr's `memmem`
-/// cost more to set up than such a search takes.
+/// The byte offset of the first `needle` in `hay` at or after `from`. Texts up to 64 bytes
+/// (most field values) are scanned byte by byte: memchr's vector set-up costs more than such a
+/// scan. Longer ones use memchr for the first byte and a compare, and above 256 bytes memchr's
+/// `memmem`; std's two-way searcher costs more to set up than any of these.
 pub(super) fn find_from(hay: &str, needle: &str, from: usize) -> Option<usize> {
     let h = &hay.as_bytes()[from..];
-    match needle.as_bytes() {
-        [] => Some(from),
-        [b] => memchr::memchr(*b, h).map(|i| from + i),
-        n if h.len() > 256 => memchr::memmem::find(h, n).map(|i| from + i),
-        n => {
-            let mut i = 0;
-            while let Some(p) = memchr::memchr(n[0], &h[i..]) {
-                let at = i + p;
-                if h[at..].starts_with(n) {
-                    return Some(from + at);
-                }
-                i = at + 1;
-            }
-            None
-        }
+    let n = needle.as_bytes();
+    let Some((&first, rest)) = n.split_first() else { return Some(from) };
+    if n.len() > h.len() {
+        return None;
     }
+    if h.len() <= 64 {
+        if rest.is_empty() {
+            return h.iter().position(|&b| b == first).map(|i| from + i);
+        }
+        let last = h.len() - n.len();
+        return (0..=last).find(|&i| h[i] == first && h[i + 1..i + n.len()] == *rest).map(|i| from + i);
+    }
+    if rest.is_empty() {
+        return memchr::memchr(first, h).map(|i| from + i);
+    }
+    if h.len() > 256 {
+        return memchr::memmem::find(h, n).map(|i| from + i);
+    }
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(first, &h[i..]) {
+        let at = i + p;
+        if h[at..].starts_with(n) {
+            return Some(from + at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 pub(super) fn find(hay: &str, needle: &str) -> Option<usize> {
@@ -247,30 +260,16 @@ fn length(a: &[Value]) -> Result<Value> {
 fn to_upper(a: &[Value]) -> Result<Value> {
     let t = recv(a, "toUpperCase")?;
     if t.is_ascii() {
-        return Ok(ascii_map(t, <[u8]>::make_ascii_uppercase));
+        return Ok(Value::Text(Text::ascii_case(t, true)));
     }
     Ok(Value::from_string(t.to_uppercase()))
-}
-
-/// An ASCII text changed byte by byte; short ones are built on the stack (no allocation).
-fn ascii_map(t: &str, change: fn(&mut [u8])) -> Value {
-    let mut buf = [0u8; 64];
-    if t.len() <= buf.len() {
-        let b = &mut buf[..t.len()];
-        b.copy_from_slice(t.as_bytes());
-        change(b);
-        return Value::text(std::str::from_utf8(b).expect("ASCII stays ASCII"));
-    }
-    let mut bytes = t.as_bytes().to_vec();
-    change(&mut bytes);
-    Value::from_string(String::from_utf8(bytes).expect("ASCII stays ASCII"))
 }
 
 /// `"Zoho CRM".toLowerCase()` is `zoho crm`.
 fn to_lower(a: &[Value]) -> Result<Value> {
     let t = recv(a, "toLowerCase")?;
     if t.is_ascii() {
-        return Ok(ascii_map(t, <[u8]>::make_ascii_lowercase));
+        return Ok(Value::Text(Text::ascii_case(t, false)));
     }
     Ok(Value::from_string(t.to_lowercase()))
 }
@@ -549,4 +548,43 @@ fn rightpad(a: &[Value]) -> Result<Value> {
 /// `"Hello$World123".isAscii()` is true; `"ß".isAscii()` is false; empty text is true.
 fn is_ascii(a: &[Value]) -> Result<Value> {
     Ok(Value::Bool(recv(a, "isAscii")?.is_ascii()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `find_from` against std's search, on both sides of the 64- and 256-byte paths.
+    #[test]
+    fn find_from_agrees_with_std() {
+        let needles = ["", "a", "ab", "aab", "zz", "é", "b-", "x".repeat(70).leak()];
+        for len in [0, 1, 2, 5, 63, 64, 65, 100, 255, 256, 257, 600] {
+            let hay: String = (0..len)
+                .map(|i| {
+                    if i % 7 == 6 {
+                        'b'
+                    } else if i % 3 == 0 {
+                        '-'
+                    } else {
+                        'a'
+                    }
+                })
+                .collect();
+            let hay = format!("{hay}zé");
+            for n in &needles {
+                for from in [0, 1, hay.len() / 2, hay.len() - 3] {
+                    let want = hay[from..].find(n).map(|i| from + i);
+                    assert_eq!(find_from(&hay, n, from), want, "{len} {n:?} from {from}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_case_keeps_other_text() {
+        let long = "item-".repeat(10) + "é";
+        assert_eq!(&*Text::ascii_case("item-1é", true), "ITEM-1é");
+        assert_eq!(&*Text::ascii_case(&long, true), "ITEM-".repeat(10) + "é");
+        assert_eq!(&*Text::ascii_case("ABC", false), "abc");
+    }
 }

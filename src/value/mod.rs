@@ -168,6 +168,27 @@ impl Text {
         bytes[..s.len()].copy_from_slice(s.as_bytes());
         Some(Text(TextRepr::Inline { len: s.len() as u8, bytes }))
     }
+
+    /// `s` with its ASCII letters upper- or lower-cased in place in the copy: no UTF-8 check
+    /// is needed, as changing ASCII bytes keeps any UTF-8 text valid.
+    pub fn ascii_case(s: &str, upper: bool) -> Text {
+        let change = if upper { <[u8]>::make_ascii_uppercase } else { <[u8]>::make_ascii_lowercase };
+        match Text::inline(s) {
+            Some(Text(TextRepr::Inline { len, mut bytes })) => {
+                change(&mut bytes[..len as usize]);
+                Text(TextRepr::Inline { len, bytes })
+            }
+            _ => {
+                let mut owned = s.to_owned();
+                if upper {
+                    owned.make_ascii_uppercase()
+                } else {
+                    owned.make_ascii_lowercase()
+                }
+                Text(TextRepr::Shared(Rc::from(owned)))
+            }
+        }
+    }
 }
 
 impl Deref for Text {
