@@ -43,16 +43,40 @@ enum Operand {
 }
 
 impl Operand {
+    /// The operand's value borrowed where it lives (a variable, a constant), or computed into
+    /// `tmp` and borrowed from there.
     #[inline(always)]
-    fn eval(&self, cx: &mut Interp<'_>, f: &Frame) -> Result<Value> {
+    fn get<'v>(&'v self, cx: &mut Interp<'_>, f: &'v Frame, tmp: &'v mut Value) -> Result<&'v Value> {
         match self {
             Operand::Slot(slot, name, span) => match &f[*slot] {
-                Some(v) => Ok(v.clone()),
-                None => cx.unset(name, *span),
+                Some(v) => Ok(v),
+                None => {
+                    *tmp = cx.unset(name, *span)?;
+                    Ok(tmp)
+                }
             },
-            Operand::Const(v) => Ok(v.clone()),
-            Operand::Computed(x) => x(cx, f),
+            Operand::Const(v) => Ok(v),
+            Operand::Computed(x) => {
+                *tmp = x(cx, f)?;
+                Ok(tmp)
+            }
         }
+    }
+}
+
+impl Resolved {
+    /// Run on values borrowed from variables, constants and temporaries: no clone and no drop
+    /// per argument, as a built-in only reads its arguments.
+    #[inline(always)]
+    fn run_on<const N: usize>(&self, values: [&Value; N]) -> Result<Value> {
+        // SAFETY: each copy is a bitwise duplicate of a value that stays alive and unchanged
+        // for the whole call (the frame is borrowed shared while an expression is evaluated,
+        // constants and temporaries outlive `values`). The copies are only read through a
+        // shared slice and are never dropped (`ManuallyDrop`), so no reference count moves
+        // and nothing is freed twice; `ManuallyDrop<Value>` has the layout of `Value`.
+        let copies = values.map(|v| std::mem::ManuallyDrop::new(unsafe { std::ptr::read(v) }));
+        let args = unsafe { std::slice::from_raw_parts(copies.as_ptr().cast::<Value>(), N) };
+        self.run(args)
     }
 }
 
@@ -103,37 +127,31 @@ impl Compiler<'_> {
         if args.len() <= 2 && args.iter().all(|a| a.key.is_none()) {
             let recv = self.operand_of(recv_expr, Operand::Computed(recv));
             let mut plain = args.into_iter().map(|a| Operand::Computed(a.value));
+            let at = |e| move |err: Error| err.with_span(e);
             return match (plain.next(), plain.next()) {
-                // A variable receiver without arguments is passed borrowed: no clone, no drop.
-                (None, _) => match recv {
-                    Operand::Slot(slot, var, at) => xfn(move |cx, f| match &f[slot] {
-                        Some(v) => call.run(std::slice::from_ref(v)),
-                        None => {
-                            let r = cx.unset(&var, at).map_err(|e| e.with_span(call.span))?;
-                            call.run(&[r])
-                        }
-                    }),
-                    recv => xfn(move |cx, f| {
-                        let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
-                        call.run(&[r])
-                    }),
-                },
+                (None, _) => xfn(move |cx, f| {
+                    let mut t = Value::Null;
+                    let r = recv.get(cx, f, &mut t).map_err(at(call.span))?;
+                    call.run_on([r])
+                }),
                 (Some(a), None) => {
                     let a = self.operand_of(&arg_exprs[0].value, a);
                     xfn(move |cx, f| {
-                        let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
-                        let a = a.eval(cx, f).map_err(|e| e.with_span(call.span))?;
-                        call.run(&[r, a])
+                        let (mut t0, mut t1) = (Value::Null, Value::Null);
+                        let r = recv.get(cx, f, &mut t0).map_err(at(call.span))?;
+                        let a = a.get(cx, f, &mut t1).map_err(at(call.span))?;
+                        call.run_on([r, a])
                     })
                 }
                 (Some(a), Some(b)) => {
                     let a = self.operand_of(&arg_exprs[0].value, a);
                     let b = self.operand_of(&arg_exprs[1].value, b);
                     xfn(move |cx, f| {
-                        let r = recv.eval(cx, f).map_err(|e| e.with_span(call.span))?;
-                        let a = a.eval(cx, f).map_err(|e| e.with_span(call.span))?;
-                        let b = b.eval(cx, f).map_err(|e| e.with_span(call.span))?;
-                        call.run(&[r, a, b])
+                        let (mut t0, mut t1, mut t2) = (Value::Null, Value::Null, Value::Null);
+                        let r = recv.get(cx, f, &mut t0).map_err(at(call.span))?;
+                        let a = a.get(cx, f, &mut t1).map_err(at(call.span))?;
+                        let b = b.get(cx, f, &mut t2).map_err(at(call.span))?;
+                        call.run_on([r, a, b])
                     })
                 }
             };

@@ -92,6 +92,17 @@ enum Shape {
     Computed(Computed),
 }
 
+impl Shape {
+    #[inline(always)]
+    fn get<'a>(&'a self, cx: &mut Interp<'_>, f: &'a Frame) -> Result<Val<'a>> {
+        match self {
+            Shape::Slot(s) => s.get(cx, f),
+            Shape::Const(c) => c.get(cx, f).map(Val::Ref),
+            Shape::Computed(c) => c.get(cx, f),
+        }
+    }
+}
+
 /// Build `$make::<L, R, OP>(l, r, span)` for the operand shapes at hand.
 macro_rules! by_shape {
     ($l:expr, $r:expr, $make:ident, $op:expr, $span:expr) => {
@@ -308,43 +319,58 @@ impl Compiler<'_> {
         let mut spans = Vec::new();
         let mut cur = whole;
         while let ExprKind::Binary(BinOp::Add, l, r) = &cur.node {
-            operands.push(self.expr(r));
+            operands.push(self.shape(r));
             spans.push(cur.span);
             cur = l;
         }
-        operands.push(self.expr(cur));
+        operands.push(self.shape(cur));
         operands.reverse();
         spans.reverse();
         xfn(move |cx, f| {
-            let mut acc = operands[0](cx, f)?;
+            // Variables and constants are read in place: a text variable that starts the
+            // chain (`line = line + ...`) is copied into the buffer, never cloned.
+            let first = operands[0].get(cx, f)?;
+            if let Value::Text(t) = &*first {
+                return join_text(cx, f, t, &operands[1..]);
+            }
+            let mut acc = first.clone();
+            drop(first);
             for (k, operand) in operands[1..].iter().enumerate() {
-                let v = operand(cx, f)?;
-                match (&acc, &v) {
+                let v = operand.get(cx, f)?;
+                match (&acc, &*v) {
                     (Value::Int(a), Value::Int(b)) if a.checked_add(*b).is_some() => acc = Value::Int(a + b),
-                    (Value::Text(t), _) => {
-                        let mut buf = std::mem::take(&mut cx.scratch);
-                        buf.clear();
-                        buf.push_str(t);
-                        push_text(&mut buf, &v);
-                        for operand in &operands[k + 2..] {
-                            match operand(cx, f) {
-                                Ok(v) => push_text(&mut buf, &v),
-                                Err(e) => {
-                                    cx.scratch = buf;
-                                    return Err(e);
-                                }
-                            }
-                        }
-                        let text = Value::text(&buf);
-                        cx.scratch = buf;
-                        return Ok(text);
-                    }
                     _ => acc = arith(ArithOp::Add, &acc, &v).map_err(|e| e.with_span(spans[k]))?,
+                }
+                match &acc {
+                    Value::Text(t) if k + 2 < operands.len() => {
+                        let t = t.clone();
+                        return join_text(cx, f, &t, &operands[k + 2..]);
+                    }
+                    _ => {}
                 }
             }
             Ok(acc)
         })
     }
+}
+
+/// `head` followed by each of `rest` as text, built in the interpreter's reused buffer.
+fn join_text(cx: &mut Interp<'_>, f: &Frame, head: &str, rest: &[Shape]) -> Result<Value> {
+    let mut buf = std::mem::take(&mut cx.scratch);
+    buf.clear();
+    buf.push_str(head);
+    for operand in rest {
+        match operand.get(cx, f) {
+            Ok(v) => push_text(&mut buf, &v),
+            Err(e) => {
+                cx.scratch = buf;
+                return Err(e);
+            }
+        }
+    }
+    let text = Value::text(&buf);
+    cx.scratch = buf;
+    Ok(text)
 }
 
 /// Append an operand to text being built by `+` (null adds nothing).
