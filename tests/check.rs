@@ -9,30 +9,15 @@
 //! tests: every real script of `tests/corpus/` (a golden of its own), and a 1,000-line script
 //! checked within a time bound.
 
+mod common;
+
+use common::golden::{on_big_stack, run_in_process as run};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const CONNECTIONS: &str = "tests/check/connections.toml";
-
-/// Run `dg` in-process with `args` and render what it printed.
-fn run(args: Vec<OsString>) -> String {
-    let argv: Vec<OsString> = std::iter::once(OsString::from("dg")).chain(args).collect();
-    let mut host = deluge::CaptureHost::default();
-    let mut err = String::new();
-    let code = deluge::cli::execute(argv, &mut host, &mut err);
-    let mut out = host.out;
-    let stderr = format!("{}{}", host.notes, err);
-    if !stderr.is_empty() {
-        out.push_str("--- stderr ---\n");
-        out.push_str(&stderr);
-    }
-    if code != 0 {
-        out.push_str(&format!("--- exit {code} ---\n"));
-    }
-    out
-}
 
 /// The files of a case and the flags from the first file's `// check:` line.
 fn command(files: &[PathBuf], json: bool) -> Vec<OsString> {
@@ -57,43 +42,8 @@ fn command_with(files: &[PathBuf], json: bool, connections: &str) -> Vec<OsStrin
     args
 }
 
-/// Run on a thread with a big stack, as the binary does.
-fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Failed> {
-    std::thread::Builder::new()
-        .stack_size(256 * 1024 * 1024)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .map_err(|_| Failed::from("dg panicked"))
-}
-
 fn compare(expected_path: &Path, actual: &str) -> Result<(), Failed> {
-    if std::env::var_os("BLESS").is_some() {
-        return std::fs::write(expected_path, actual).map_err(|e| Failed::from(e.to_string()));
-    }
-    let expected = std::fs::read_to_string(expected_path).map_err(|_| {
-        Failed::from(format!(
-            "{} is missing: run `BLESS=1 cargo test --test check` to create it",
-            expected_path.display()
-        ))
-    })?;
-    if expected == actual {
-        return Ok(());
-    }
-    let mut msg = format!("output differs from {} (- expected, + actual):\n", expected_path.display());
-    for change in similar::TextDiff::from_lines(expected.as_str(), actual).iter_all_changes() {
-        let sign = match change.tag() {
-            similar::ChangeTag::Delete => "-",
-            similar::ChangeTag::Insert => "+",
-            similar::ChangeTag::Equal => " ",
-        };
-        msg.push_str(&format!("{sign}{change}"));
-        if change.missing_newline() {
-            msg.push('\n');
-        }
-    }
-    msg.push_str("if the new output is right, run `BLESS=1 cargo test --test check`\n");
-    Err(msg.into())
+    common::golden::compare(expected_path, actual, "check")
 }
 
 fn case(stem: PathBuf, files: Vec<PathBuf>) -> Result<(), Failed> {

@@ -4,6 +4,9 @@
 //! A first line `// dg: run --statement-limit 10` gives the command line (the file is
 //! appended); the default is `run`. `BLESS=1 cargo test --test golden` rewrites the `.out` files.
 
+mod common;
+
+use common::golden::{compare, on_big_stack, rendered_process, run_in_process};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
 
@@ -32,19 +35,7 @@ fn render(path: &Path) -> String {
     if argv.iter().any(|a| a == "--sandbox") {
         return render_process(&argv[1..]);
     }
-    let mut host = deluge::CaptureHost::default();
-    let mut err = String::new();
-    let code = deluge::cli::execute(argv, &mut host, &mut err);
-    let mut out = host.out;
-    let stderr = format!("{}{}", host.notes, err);
-    if !stderr.is_empty() {
-        out.push_str("--- stderr ---\n");
-        out.push_str(&stderr);
-    }
-    if code != 0 {
-        out.push_str(&format!("--- exit {code} ---\n"));
-    }
-    out
+    run_in_process(argv.split_off(1))
 }
 
 /// Sandbox scripts run as their own `dg` process with a fresh state directory, so each
@@ -57,57 +48,13 @@ fn render_process(args: &[std::ffi::OsString]) -> String {
         .env_remove("DG_CONNECTIONS")
         .output()
         .expect("run dg");
-    let mut out = String::from_utf8_lossy(&o.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    if !stderr.is_empty() {
-        out.push_str("--- stderr ---\n");
-        out.push_str(&stderr);
-    }
-    let code = o.status.code().unwrap_or(-1);
-    if code != 0 {
-        out.push_str(&format!("--- exit {code} ---\n"));
-    }
-    out
+    rendered_process(&o)
 }
 
 fn check(path: PathBuf) -> Result<(), Failed> {
-    // A big stack, as the binary has: some scripts nest deeply on purpose.
     let p = path.clone();
-    let actual = std::thread::Builder::new()
-        .stack_size(256 * 1024 * 1024)
-        .spawn(move || render(&p))
-        .expect("spawn")
-        .join()
-        .map_err(|_| Failed::from("dg panicked"))?;
-    let expected_path = path.with_extension("out");
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&expected_path, &actual).map_err(|e| Failed::from(e.to_string()))?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&expected_path).map_err(|_| {
-        Failed::from(format!(
-            "{} is missing: run `BLESS=1 cargo test --test golden` to create it",
-            expected_path.display()
-        ))
-    })?;
-    if expected == actual {
-        return Ok(());
-    }
-    let diff = similar::TextDiff::from_lines(&expected, &actual);
-    let mut msg = format!("output differs from {} (- expected, + actual):\n", expected_path.display());
-    for change in diff.iter_all_changes() {
-        let sign = match change.tag() {
-            similar::ChangeTag::Delete => "-",
-            similar::ChangeTag::Insert => "+",
-            similar::ChangeTag::Equal => " ",
-        };
-        msg.push_str(&format!("{sign}{change}"));
-        if change.missing_newline() {
-            msg.push('\n');
-        }
-    }
-    msg.push_str("if the new output is right, run `BLESS=1 cargo test --test golden`\n");
-    Err(msg.into())
+    let actual = on_big_stack(move || render(&p))?;
+    compare(&path.with_extension("out"), &actual, "golden")
 }
 
 fn main() {

@@ -5,6 +5,9 @@
 //! directory and the golden connections file. `BLESS=1 cargo test --test repl` rewrites the
 //! `.out` files.
 
+mod common;
+
+use common::golden::{compare, rendered_process};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,49 +37,11 @@ fn render(path: &Path) -> String {
     });
     let o = child.wait_with_output().expect("wait for dg");
     writer.join().expect("write stdin");
-    let mut out = String::from_utf8_lossy(&o.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    if !stderr.is_empty() {
-        out.push_str("--- stderr ---\n");
-        out.push_str(&stderr);
-    }
-    let code = o.status.code().unwrap_or(-1);
-    if code != 0 {
-        out.push_str(&format!("--- exit {code} ---\n"));
-    }
-    out
+    rendered_process(&o)
 }
 
 fn check(path: PathBuf) -> Result<(), Failed> {
-    let actual = render(&path);
-    let expected_path = path.with_extension("out");
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&expected_path, &actual).map_err(|e| Failed::from(e.to_string()))?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&expected_path).map_err(|_| {
-        Failed::from(format!(
-            "{} is missing: run `BLESS=1 cargo test --test repl` to create it",
-            expected_path.display()
-        ))
-    })?;
-    if expected == actual {
-        return Ok(());
-    }
-    let mut msg = format!("output differs from {} (- expected, + actual):\n", expected_path.display());
-    for change in similar::TextDiff::from_lines(&expected, &actual).iter_all_changes() {
-        let sign = match change.tag() {
-            similar::ChangeTag::Delete => "-",
-            similar::ChangeTag::Insert => "+",
-            similar::ChangeTag::Equal => " ",
-        };
-        msg.push_str(&format!("{sign}{change}"));
-        if change.missing_newline() {
-            msg.push('\n');
-        }
-    }
-    msg.push_str("if the new output is right, run `BLESS=1 cargo test --test repl`\n");
-    Err(msg.into())
+    compare(&path.with_extension("out"), &render(&path), "repl")
 }
 
 fn main() {

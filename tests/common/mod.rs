@@ -3,6 +3,8 @@
 //! them leaks, and Zoho-style token answers from a wiremock server.
 #![allow(dead_code)]
 
+pub mod golden;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use wiremock::matchers::{body_string_contains, method, path};
