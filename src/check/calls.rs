@@ -57,7 +57,13 @@ impl<'a> Known<'a> {
 /// Check every call in a body. `creator` tells whether a receiver is Creator's: a form name
 /// (`Form.Subform()` builds a row) or fetched records (`Form[criteria].count()`), whose methods
 /// are Creator's own.
-pub fn check_body(src: &SourceFile, body: &Body, known: &Known, creator: &dyn Fn(&Expr) -> bool, out: &mut Findings) {
+pub fn check_body(
+    src: &SourceFile,
+    body: &Body,
+    known: &Known,
+    creator: &dyn Fn(&Expr) -> Creator,
+    out: &mut Findings,
+) {
     each_expr(&body.stmts, &mut |e: &Expr| match &e.node {
         ExprKind::Call { name, args } => {
             let at = Span::new(e.span.start as usize, (e.span.start as usize + name.len()).min(e.span.end as usize));
@@ -76,13 +82,30 @@ pub fn check_body(src: &SourceFile, body: &Body, known: &Known, creator: &dyn Fn
             let at = method_name_span(src, recv.span, name).unwrap_or(e.span);
             match builtins::lookup(name) {
                 Some(entries) => builtin_arity(at, name, entries, count(args), false, out),
-                None if creator(recv) => {}
-                None if is_not_in_dg(name) => out.push(not_in_dg(at, name)),
-                None => out.push(Diagnostic::error(
-                    at,
-                    "unknown-method",
-                    format!("unknown method '{name}'{}", did_you_mean(name, builtins::names())),
-                )),
+                // A form's subform (`Form.Subform()`) is silent, unless the name is a near miss
+                // of a built-in: then it is far more likely a typo on a variable never assigned.
+                None => match creator(recv) {
+                    Creator::Records => {}
+                    Creator::Form => {
+                        let hint = did_you_mean(name, builtins::names());
+                        if !hint.is_empty() && !is_record_method(name) {
+                            out.push(Diagnostic::warning(
+                                at,
+                                "unknown-method",
+                                format!(
+                                    "unknown method '{name}'{hint} (the receiver is never assigned, so only a \
+                                     Creator form's subform row would fit, which dg run cannot build)"
+                                ),
+                            ))
+                        }
+                    }
+                    Creator::No if is_not_in_dg(name) => out.push(not_in_dg(at, name)),
+                    Creator::No => out.push(Diagnostic::error(
+                        at,
+                        "unknown-method",
+                        format!("unknown method '{name}'{}", did_you_mean(name, builtins::names())),
+                    )),
+                },
             }
         }
         ExprKind::ZohoTask { path, args } => {
@@ -120,6 +143,23 @@ fn call(span: Span, name: &str, args: &[Arg], known: &Known, out: &mut Findings)
         "unknown-function",
         format!("unknown function '{name}'{}", did_you_mean(name, candidates.into_iter())),
     ));
+}
+
+/// What a method's receiver is to Creator.
+pub enum Creator {
+    /// An ordinary value: its methods are dg's built-ins.
+    No,
+    /// Records fetched from a form (`Form[criteria]`, or a variable holding them).
+    Records,
+    /// A name never assigned: a Creator form, or a typo.
+    Form,
+}
+
+/// Methods of Creator's fetched records (`rows.count()`), never typos of a built-in.
+fn is_record_method(name: &str) -> bool {
+    ["count", "getall", "sum", "avg", "average", "minimum", "maximum", "distinct", "delete"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(name))
 }
 
 fn is_not_in_dg(name: &str) -> bool {

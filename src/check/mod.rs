@@ -201,9 +201,10 @@ fn check_body(
     }
     let records = creator_records(body);
     let creator = |recv: &Expr| match &creator_root(recv).node {
-        ExprKind::Index { .. } => true,
-        ExprKind::Var(v) => !assigned.has(v.slot) || records.has(v.slot),
-        _ => false,
+        ExprKind::Index { .. } => calls::Creator::Records,
+        ExprKind::Var(v) if records.has(v.slot) => calls::Creator::Records,
+        ExprKind::Var(v) if !assigned.has(v.slot) => calls::Creator::Form,
+        _ => calls::Creator::No,
     };
     calls::check_body(src, body, known, &creator, out);
     conns.check_body(body, out);
