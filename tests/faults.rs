@@ -129,6 +129,32 @@ fn timeout_ends_a_slow_body_and_cannot_be_caught() {
     assert_eq!(line, "error: Execution time limit exceeded: the script ran for more than 1.5 seconds");
 }
 
+/// Zoho's own limit, for real: 40 s of silence from the server, then a catchable error.
+#[test]
+fn a_server_that_never_answers_is_given_up_after_40_s() {
+    let url = raw_server(1, |mut s| {
+        read_head(&mut s);
+        // say nothing; wait for the client to hang up
+        let mut byte = [0u8; 1];
+        let _ = s.set_read_timeout(Some(Duration::from_secs(90)));
+        let _ = s.read(&mut byte);
+    });
+    let env = Env::new("");
+    let script = env.script(
+        "silent.dg",
+        &format!("try {{ r = invokeurl [ url: \"{url}/silent\" ]; }} catch (e) {{ info e.get(\"message\"); }}\ninfo \"after\";\n"),
+    );
+    let started = Instant::now();
+    let o = run_within(&env, &script, &["--trace"], Duration::from_secs(55));
+    let took = started.elapsed();
+    assert!(took >= Duration::from_secs(39), "gave up after {took:?}");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let printed = out(&o);
+    assert!(printed.contains("timed out: no full answer within 40 s (Zoho's limit)"), "{printed}");
+    assert!(printed.ends_with("after\n"), "{printed}");
+    assert!(err(&o).contains("timed out"), "--trace shows it: {}", err(&o));
+}
+
 #[test]
 fn untrusted_certificate_and_plain_text_on_https_are_refused() {
     // a real TLS server whose certificate no authority signed
