@@ -190,16 +190,7 @@ async fn token_endpoint_200_with_error_is_an_error() {
 #[tokio::test(flavor = "multi_thread")]
 async fn scope_refused_before_anything_is_sent() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(
-            ACCESS,
-            Some(REFRESH),
-            3600,
-            &server.uri(),
-        )))
-        .mount(&server)
-        .await;
+    token_endpoint(&server, ACCESS, Some(REFRESH), 3600).await;
     let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.contacts.READ\""));
     assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
     let before = server.received_requests().await.unwrap().len();
@@ -316,16 +307,7 @@ async fn invalid_token_refreshes_once_scope_mismatch_never() {
 #[tokio::test(flavor = "multi_thread")]
 async fn revoke_at_the_provider() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(
-            ACCESS,
-            Some(REFRESH),
-            3600,
-            &server.uri(),
-        )))
-        .mount(&server)
-        .await;
+    token_endpoint(&server, ACCESS, Some(REFRESH), 3600).await;
     Mock::given(method("POST"))
         .and(path("/oauth/v2/token/revoke"))
         .and(query_param("token", REFRESH))
@@ -590,16 +572,7 @@ async fn token_endpoint_answering_html_is_a_clean_error() {
 #[tokio::test(flavor = "multi_thread")]
 async fn integration_tasks_make_zohos_rest_calls() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v2/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(
-            ACCESS,
-            Some(REFRESH),
-            3600,
-            &server.uri(),
-        )))
-        .mount(&server)
-        .await;
+    token_endpoint(&server, ACCESS, Some(REFRESH), 3600).await;
     Mock::given(method("GET"))
         .and(path("/crm/v8/Leads/4876876000000123456"))
         .respond_with(

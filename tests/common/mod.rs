@@ -140,6 +140,20 @@ pub async fn refresh_count(server: &MockServer) -> usize {
 }
 
 /// Answer token requests of one grant type at Zoho's token endpoint.
+/// A token endpoint that answers every grant with `access` (and `refresh`), valid `expires_in` s.
+pub async fn token_endpoint(server: &MockServer, access: &str, refresh: Option<&str>, expires_in: u64) {
+    Mock::given(method("POST"))
+        .and(path("/oauth/v2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_answer(
+            access,
+            refresh,
+            expires_in,
+            &server.uri(),
+        )))
+        .mount(server)
+        .await;
+}
+
 pub async fn mount_token(server: &MockServer, grant: &str, answer: ResponseTemplate) {
     Mock::given(method("POST"))
         .and(path("/oauth/v2/token"))
