@@ -244,8 +244,7 @@ async fn refresh_before_expiry_and_once_on_invalid_token() {
     let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
     assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    let script = env
-        .script("r.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
+    let script = leads_script(&env, "r.dg", &server);
     let o = env.run(&script, &[]);
     assert_eq!(out(&o), "{\"data\":[]}\n", "{}", err(&o));
     let refreshes = refresh_count(&server).await;
@@ -321,8 +320,7 @@ async fn revoke_at_the_provider() {
     assert_eq!(r.status.code(), Some(0), "{}", err(&r));
     let list = env.dg(&["connections", "list"]);
     assert!(out(&list).contains("revoked"), "{}", out(&list));
-    let script = env
-        .script("x.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
+    let script = leads_script(&env, "x.dg", &server);
     let o = env.run(&script, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("dg connections connect crm"), "{}", err(&o));
@@ -358,8 +356,7 @@ async fn concurrent_processes_make_one_refresh() {
     let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
     assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    let script = env
-        .script("c.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
+    let script = leads_script(&env, "c.dg", &server);
     let children: Vec<_> = (0..6)
         .map(|_| {
             Command::new(env!("CARGO_BIN_EXE_dg"))
@@ -518,23 +515,16 @@ access_token_url = "{u}/oauth/access_token"
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_refresh_marks_the_connection_expired() {
     let server = MockServer::start().await;
-    mount_token(
-        &server,
-        "authorization_code",
-        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())),
-    )
-    .await;
+    // an access token of 2 s, expired by the time the script runs
+    let env = connected_crm(&server, 2).await;
     mount_token(
         &server,
         "refresh_token",
         ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_grant"})),
     )
     .await;
-    let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
-    assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    let script = env
-        .script("e.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
+    let script = leads_script(&env, "e.dg", &server);
     let o = env.run(&script, &[]);
     assert_eq!(o.status.code(), Some(1));
     let e = err(&o);

@@ -252,20 +252,6 @@ info invokeurl [ url: "{u}/broken" type: POST ];
     assert!(e.contains("POST") && e.contains("/broken -> 500 in"), "{e}");
 }
 
-/// A connection `crm` to Zoho CRM whose API and accounts server is `server`, connected.
-async fn connected_crm(server: &MockServer) -> Env {
-    mount_token(
-        server,
-        "authorization_code",
-        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 3600, &server.uri())),
-    )
-    .await;
-    let env = Env::new(&zoho_crm(server, "\"ZohoCRM.modules.ALL\""));
-    let c = env.dg(&["connections", "connect", "crm", "--code", CODE]);
-    assert_eq!(c.status.code(), Some(0), "{}", err(&c));
-    env
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn html_where_json_was_expected() {
     let server = MockServer::start().await;
@@ -278,7 +264,7 @@ async fn html_where_json_was_expected() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(page, "text/html"))
         .mount(&server)
         .await;
-    let env = connected_crm(&server).await;
+    let env = connected_crm(&server, 3600).await;
     // invokeurl returns the page as text, as Zoho does
     let s = env.script(
         "p.dg",
@@ -320,7 +306,7 @@ async fn downloads_past_zohos_caps_are_refused() {
         )
         .mount(&server)
         .await;
-    let env = connected_crm(&server).await;
+    let env = connected_crm(&server, 3600).await;
     let s = env.script("o.dg", &format!("r = invokeurl [ url: \"{}/six\" ];\n", server.uri()));
     let o = run_within(&env, &s, &[], Duration::from_secs(20));
     assert_eq!(o.status.code(), Some(1));
@@ -352,7 +338,7 @@ async fn downloads_past_zohos_caps_are_refused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn repeated_invalid_token_answers_make_one_refresh() {
     let server = MockServer::start().await;
-    let env = connected_crm(&server).await;
+    let env = connected_crm(&server, 3600).await;
     mount_token(
         &server,
         "refresh_token",
@@ -384,12 +370,8 @@ async fn repeated_invalid_token_answers_make_one_refresh() {
 #[tokio::test(flavor = "multi_thread")]
 async fn revoked_refresh_token_marks_the_connection_expired() {
     let server = MockServer::start().await;
-    mount_token(
-        &server,
-        "authorization_code",
-        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())),
-    )
-    .await;
+    // an access token of 2 s, expired by the time the script runs
+    let env = connected_crm(&server, 2).await;
     // Zoho answers a revoked refresh token with HTTP 200 and an error code
     mount_token(
         &server,
@@ -397,11 +379,8 @@ async fn revoked_refresh_token_marks_the_connection_expired() {
         ResponseTemplate::new(200).set_body_json(serde_json::json!({"error": "invalid_code"})),
     )
     .await;
-    let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
-    assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
     std::thread::sleep(Duration::from_millis(2100));
-    let s = env
-        .script("e.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
+    let s = leads_script(&env, "e.dg", &server);
     let o = run_within(&env, &s, &[], Duration::from_secs(15));
     assert_eq!(o.status.code(), Some(1));
     let line = error_line(&o);
@@ -416,18 +395,11 @@ async fn revoked_refresh_token_marks_the_connection_expired() {
 #[tokio::test(flavor = "multi_thread")]
 async fn rate_limited_token_endpoint_keeps_the_connection() {
     let server = MockServer::start().await;
-    mount_token(
-        &server,
-        "authorization_code",
-        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 2, &server.uri())),
-    )
-    .await;
+    // an access token of 2 s, expired by the time the script runs
+    let env = connected_crm(&server, 2).await;
     mount_token(&server, "refresh_token", ResponseTemplate::new(429).insert_header("Retry-After", "60")).await;
-    let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
-    assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
     std::thread::sleep(Duration::from_millis(2100));
-    let s = env
-        .script("e.dg", &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()));
+    let s = leads_script(&env, "e.dg", &server);
     let o = run_within(&env, &s, &[], Duration::from_secs(15));
     assert_eq!(o.status.code(), Some(1));
     let line = error_line(&o);

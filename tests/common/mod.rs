@@ -154,6 +154,26 @@ pub async fn token_endpoint(server: &MockServer, access: &str, refresh: Option<&
         .await;
 }
 
+/// A connection `crm` to Zoho CRM whose API and accounts server is `server`, connected with
+/// an access token that lasts `expires_in` seconds.
+pub async fn connected_crm(server: &MockServer, expires_in: u64) -> Env {
+    mount_token(
+        server,
+        "authorization_code",
+        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), expires_in, &server.uri())),
+    )
+    .await;
+    let env = Env::new(&zoho_crm(server, "\"ZohoCRM.modules.ALL\""));
+    let c = env.dg(&["connections", "connect", "crm", "--code", CODE]);
+    assert_eq!(c.status.code(), Some(0), "{}", err(&c));
+    env
+}
+
+/// A script `NAME` in `env` that prints the CRM's Leads through the connection `crm`.
+pub fn leads_script(env: &Env, name: &str, server: &MockServer) -> String {
+    env.script(name, &format!("info invokeurl [ url: \"{}/crm/v8/Leads\" connection: \"crm\" ];\n", server.uri()))
+}
+
 pub async fn mount_token(server: &MockServer, grant: &str, answer: ResponseTemplate) {
     Mock::given(method("POST"))
         .and(path("/oauth/v2/token"))
