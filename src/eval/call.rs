@@ -5,7 +5,7 @@ use super::code::{xfn, Compiler, XFn};
 use super::{Frame, Interp, MAX_CALL_DEPTH};
 use crate::builtins::{self, Builtin};
 use crate::error::{Error, Result};
-use crate::syntax::ast::{Arg, Expr, ExprKind, Lit, Span};
+use crate::syntax::ast::{Arg, Expr, ExprKind, Span};
 use crate::value::{new_map, Coll, ElemType, Items, Key, Value};
 use std::rc::Rc;
 
@@ -35,35 +35,6 @@ impl Resolved {
     }
 }
 
-/// A receiver or argument: a variable or constant is read in place, without a call.
-enum Operand {
-    Slot(usize, Rc<str>, Span),
-    Const(Value),
-    Computed(XFn),
-}
-
-impl Operand {
-    /// The operand's value borrowed where it lives (a variable, a constant), or computed into
-    /// `tmp` and borrowed from there.
-    #[inline(always)]
-    fn get<'v>(&'v self, cx: &mut Interp<'_>, f: &'v Frame, tmp: &'v mut Value) -> Result<&'v Value> {
-        match self {
-            Operand::Slot(slot, name, span) => match &f[*slot] {
-                Some(v) => Ok(v),
-                None => {
-                    *tmp = cx.unset(name, *span)?;
-                    Ok(tmp)
-                }
-            },
-            Operand::Const(v) => Ok(v),
-            Operand::Computed(x) => {
-                *tmp = x(cx, f)?;
-                Ok(tmp)
-            }
-        }
-    }
-}
-
 impl Resolved {
     /// Run on values borrowed from variables, constants and temporaries: no clone and no drop
     /// per argument, as a built-in only reads its arguments.
@@ -81,24 +52,15 @@ impl Resolved {
 }
 
 impl Compiler<'_> {
-    /// The in-place form of `e` when it has one, else `compiled` (its closure).
-    fn operand_of(&self, e: &Expr, compiled: Operand) -> Operand {
-        match &e.node {
-            ExprKind::Var(v) => Operand::Slot(v.slot as usize, v.name.clone(), e.span),
-            ExprKind::Lit(Lit::Int(n)) => Operand::Const(Value::Int(*n)),
-            ExprKind::Lit(Lit::Text(t)) => Operand::Const(Value::Text(t.clone().into())),
-            _ => compiled,
-        }
-    }
-
     fn args(&self, args: &[Arg]) -> Vec<ArgCode> {
         args.iter().map(|a| ArgCode { key: a.key.as_ref().map(|k| self.expr(k)), value: self.expr(&a.value) }).collect()
     }
 
     /// `recv.name(args)`
     pub(crate) fn method(&self, recv_expr: &Expr, name: &Rc<str>, arg_exprs: &[Arg], span: Span) -> XFn {
-        let (recv, args, name) = (self.expr(recv_expr), self.args(arg_exprs), name.clone());
+        let name = name.clone();
         let Some(entries) = builtins::lookup(&name) else {
+            let (recv, args) = (self.expr(recv_expr), self.args(arg_exprs));
             // Creator's `Form.Subform()` row constructor: an undefined name with a call on it.
             let subform = match &recv_expr.node {
                 ExprKind::Var(v) => Some((v.slot as usize, v.name.clone())),
@@ -120,42 +82,35 @@ impl Compiler<'_> {
                 .map_err(|e| e.with_span(span))
             });
         };
-        let fit = builtins::fitting(entries, arg_count(&args));
-        let call = Resolved { name, entries, fit, span };
-        // Up to two plain arguments: the receiver and arguments go in an array on the Rust
-        // stack, each read in place when it is a variable or a constant.
-        if args.len() <= 2 && args.iter().all(|a| a.key.is_none()) {
-            let recv = self.operand_of(recv_expr, Operand::Computed(recv));
-            let mut plain = args.into_iter().map(|a| Operand::Computed(a.value));
+        // Up to two plain arguments: the receiver and arguments are read in place when they
+        // are variables or constants (the operand shapes of `ops`), and passed borrowed.
+        if arg_exprs.len() <= 2 && arg_exprs.iter().all(|a| a.key.is_none()) {
+            let fit = builtins::fitting(entries, arg_exprs.len());
+            let call = Resolved { name, entries, fit, span };
+            let recv = self.shape(recv_expr);
+            let mut plain = arg_exprs.iter().map(|a| self.shape(&a.value));
             let at = |e| move |err: Error| err.with_span(e);
             return match (plain.next(), plain.next()) {
                 (None, _) => xfn(move |cx, f| {
-                    let mut t = Value::Null;
-                    let r = recv.get(cx, f, &mut t).map_err(at(call.span))?;
-                    call.run_on([r])
+                    let r = recv.get(cx, f).map_err(at(call.span))?;
+                    call.run_on([&r])
                 }),
-                (Some(a), None) => {
-                    let a = self.operand_of(&arg_exprs[0].value, a);
-                    xfn(move |cx, f| {
-                        let (mut t0, mut t1) = (Value::Null, Value::Null);
-                        let r = recv.get(cx, f, &mut t0).map_err(at(call.span))?;
-                        let a = a.get(cx, f, &mut t1).map_err(at(call.span))?;
-                        call.run_on([r, a])
-                    })
-                }
-                (Some(a), Some(b)) => {
-                    let a = self.operand_of(&arg_exprs[0].value, a);
-                    let b = self.operand_of(&arg_exprs[1].value, b);
-                    xfn(move |cx, f| {
-                        let (mut t0, mut t1, mut t2) = (Value::Null, Value::Null, Value::Null);
-                        let r = recv.get(cx, f, &mut t0).map_err(at(call.span))?;
-                        let a = a.get(cx, f, &mut t1).map_err(at(call.span))?;
-                        let b = b.get(cx, f, &mut t2).map_err(at(call.span))?;
-                        call.run_on([r, a, b])
-                    })
-                }
+                (Some(a), None) => xfn(move |cx, f| {
+                    let r = recv.get(cx, f).map_err(at(call.span))?;
+                    let a = a.get(cx, f).map_err(at(call.span))?;
+                    call.run_on([&r, &a])
+                }),
+                (Some(a), Some(b)) => xfn(move |cx, f| {
+                    let r = recv.get(cx, f).map_err(at(call.span))?;
+                    let a = a.get(cx, f).map_err(at(call.span))?;
+                    let b = b.get(cx, f).map_err(at(call.span))?;
+                    call.run_on([&r, &a, &b])
+                }),
             };
         }
+        let (recv, args) = (self.expr(recv_expr), self.args(arg_exprs));
+        let fit = builtins::fitting(entries, arg_count(&args));
+        let call = Resolved { name, entries, fit, span };
         xfn(move |cx, f| {
             let base = cx.stack.len();
             let result = match recv(cx, f) {

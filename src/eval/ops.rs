@@ -31,7 +31,7 @@ trait Operand: 'static {
     fn get<'a>(&'a self, cx: &mut Interp<'_>, f: &'a Frame) -> Result<Self::Out<'a>>;
 }
 
-struct Slot {
+pub(super) struct Slot {
     slot: usize,
     name: Rc<str>,
     span: Span,
@@ -48,7 +48,7 @@ impl Operand for Slot {
     }
 }
 
-struct Const(Value);
+pub(super) struct Const(Value);
 
 impl Operand for Const {
     type Out<'a> = &'a Value;
@@ -58,7 +58,7 @@ impl Operand for Const {
     }
 }
 
-struct Computed(XFn);
+pub(super) struct Computed(XFn);
 
 impl Operand for Computed {
     type Out<'a> = Val<'a>;
@@ -69,7 +69,7 @@ impl Operand for Computed {
 }
 
 /// A borrowed or owned operand value.
-enum Val<'a> {
+pub(super) enum Val<'a> {
     Ref(&'a Value),
     Own(Value),
 }
@@ -86,7 +86,7 @@ impl Deref for Val<'_> {
 }
 
 /// An operand before its shape is chosen.
-enum Shape {
+pub(super) enum Shape {
     Slot(Slot),
     Const(Const),
     Computed(Computed),
@@ -94,7 +94,7 @@ enum Shape {
 
 impl Shape {
     #[inline(always)]
-    fn get<'a>(&'a self, cx: &mut Interp<'_>, f: &'a Frame) -> Result<Val<'a>> {
+    pub(super) fn get<'a>(&'a self, cx: &mut Interp<'_>, f: &'a Frame) -> Result<Val<'a>> {
         match self {
             Shape::Slot(s) => s.get(cx, f),
             Shape::Const(c) => c.get(cx, f).map(Val::Ref),
@@ -227,7 +227,7 @@ impl Logic {
 }
 
 impl Compiler<'_> {
-    fn shape(&self, e: &Expr) -> Shape {
+    pub(super) fn shape(&self, e: &Expr) -> Shape {
         match &e.node {
             ExprKind::Var(v) => Shape::Slot(Slot { slot: v.slot as usize, name: v.name.clone(), span: e.span }),
             ExprKind::Lit(Lit::Int(n)) => Shape::Const(Const(Value::Int(*n))),
