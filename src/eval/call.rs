@@ -6,6 +6,7 @@ use super::{Frame, Interp, MAX_CALL_DEPTH};
 use crate::builtins::{self, Builtin};
 use crate::error::{Error, Result};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Span};
+use crate::value::types::Ty;
 use crate::value::{new_map, Coll, ElemType, Items, Key, Value};
 use std::rc::Rc;
 
@@ -291,7 +292,12 @@ impl Interp<'_> {
         };
         let mut frame = self.spare_frames.pop().unwrap_or_default();
         frame.resize(def.body.slots.len(), None);
-        for (p, v) in def.params.iter().zip(args) {
+        for (i, (p, v)) in def.params.iter().zip(args).enumerate() {
+            if let Some(want) = Ty::declared(&p.type_name).filter(|t| !t.fits(&v)) {
+                frame.clear();
+                self.spare_frames.push(frame);
+                return Err(param_mismatch(&def.name, i, &p.var.name, want, &v).with_span(span));
+            }
             frame[p.var.slot as usize] = Some(v);
         }
         self.depth += 1;
@@ -299,11 +305,41 @@ impl Interp<'_> {
         self.depth -= 1;
         frame.clear();
         self.spare_frames.push(frame);
-        match result? {
-            super::Flow::Return(v) => Ok(v),
-            _ => Ok(Value::Null),
+        let value = match result? {
+            super::Flow::Return(v) => v,
+            _ => Value::Null,
+        };
+        // "The data-type of the return value should match the data-type defined for the
+        // return type. If not, an error will be thrown during runtime."
+        // (https://www.zoho.com/deluge/help/misc-statements/return-statement.html)
+        match Ty::declared(&def.return_type) {
+            Some(want) if want != Ty::Void && !want.fits(&value) => {
+                Err(return_mismatch(&def.name, want, &value).with_span(span))
+            }
+            _ => Ok(value),
         }
     }
+}
+
+/// A typed parameter given a value of another type: Zoho refuses the call before the body
+/// runs (https://www.zoho.com/creator/newhelp/script/call-function.html).
+fn param_mismatch(function: &str, index: usize, param: &str, want: Ty, got: &Value) -> Error {
+    let got = Ty::of(got).map_or("NULL", Ty::name);
+    Error::runtime(format!(
+        "Argument {} of function '{function}' must be of data type {}, but a {got} value was given \
+         (parameter '{param}')",
+        index + 1,
+        want.name()
+    ))
+}
+
+/// A function returning a value of another type than it declares.
+pub(crate) fn return_mismatch(function: &str, want: Ty, got: &Value) -> Error {
+    let got = Ty::of(got).map_or("NULL", Ty::name);
+    Error::runtime(format!(
+        "Function '{function}' must return a value of data type {}, but returned a {got} value",
+        want.name()
+    ))
 }
 
 /// `Map()`, `Map(otherMap)`: a new map (a copy of the argument's entries).

@@ -10,6 +10,7 @@ mod json;
 pub mod number;
 mod ops;
 pub mod time;
+pub mod types;
 
 pub use display::{write_json, write_text};
 pub use json::from_json;
