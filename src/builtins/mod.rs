@@ -9,11 +9,13 @@ mod list;
 mod map;
 mod misc;
 mod number;
+mod returns;
 mod text;
 mod time;
 
 pub use args::*;
 pub use misc::{convert_elem, encryption_task, encryption_tasks, zoho_local};
+pub use returns::return_type;
 
 use crate::error::{Error, Result};
 use crate::value::{Items, Value};

@@ -88,15 +88,22 @@ impl Ty {
         }
     }
 
-    /// Whether a value of type `got` may be given where this type is declared: a number is a
-    /// decimal, a date a date-time (and back), an undecided `{}` a list or a map, and a list or a
-    /// map a collection.
+    /// Whether a value of type `got` may be given where this type is declared (a parameter, a
+    /// return value): a number is a decimal, a date a date-time (and back), an undecided `{}` a
+    /// list or a map, and a list or a map a collection. A `string` takes any value: Zoho saves
+    /// and runs `string f() { return true; }`, and CRM passes its request map to a function's
+    /// `string crmAPIRequest` parameter.
     pub fn accepts(self, got: Ty) -> bool {
         use Ty::*;
         self == got
             || matches!(
                 (self, got),
-                (Dec, Int) | (Date, DateTime) | (DateTime, Date) | (List | Map, Collection) | (Collection, List | Map)
+                (Text, _)
+                    | (Dec, Int)
+                    | (Date, DateTime)
+                    | (DateTime, Date)
+                    | (List | Map, Collection)
+                    | (Collection, List | Map)
             )
     }
 
@@ -117,6 +124,7 @@ mod tests {
         assert_eq!(Ty::declared("Bills"), None);
         assert!(Ty::Dec.fits(&Value::Int(2)));
         assert!(!Ty::Int.fits(&Value::text("2")));
+        assert!(Ty::Text.fits(&Value::Bool(true)));
         assert!(Ty::Text.fits(&Value::Null));
         assert!(Ty::Map.fits(&Value::empty_collection()));
         assert!(!Ty::Map.fits(&Value::list(vec![])));
