@@ -421,6 +421,65 @@ info d.get("responseHeader").get("x-trace-id");
     assert_eq!(out(&o), "<html>oops</html>\nbin\n201\n{\"b\":1,\"a\":[1,2]}\nt-1\n", "{}", err(&o));
 }
 
+/// `getUrl`, `postUrl` and `invokeUrl(...)` build the request an `invokeurl` block would and
+/// take the same pipeline: method, body, headers and the simple/detailed answers of their pages.
+/// https://www.zoho.com/deluge/help/web-data/geturl.html
+/// https://www.zoho.com/developer/help/scripting/post-url.html
+#[tokio::test(flavor = "multi_thread")]
+async fn function_forms_of_http_calls() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/get"))
+        .and(header("X-Key", "k1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/get"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": "no header"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/post"))
+        .and(body_string_contains("name=Ann"))
+        .respond_with(ResponseTemplate::new(201).set_body_string("created"))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/put"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(serde_json::json!({"id": 7})))
+        .mount(&server)
+        .await;
+    let env = Env::new("");
+    let script = env.script(
+        "web.dg",
+        &format!(
+            r#"simple = getUrl("{u}/get", {{"X-Key": "k1"}});
+info simple;
+info simple.toMap().get("ok");
+info getUrl("{u}/get");
+d = getUrl("{u}/get", false);
+info d.get("responseCode");
+p = postUrl("{u}/post", {{"name": "Ann"}}, false);
+info p.get("responseCode") + " " + p.get("responseText");
+info postUrl("{u}/post", {{"name": "Ann"}});
+i = invokeUrl("{u}/put", "PUT", {{"a": "b"}});
+info i.get("id");
+r = invokeUrl("{u}/put", "PUT", {{"a": "b"}}, {{"X-Key": "k1"}}, true);
+info r.get("responseCode");
+"#,
+            u = server.uri()
+        ),
+    );
+    let o = env.run(&script, &[]);
+    assert_eq!(
+        out(&o),
+        "{\"ok\":true}\ntrue\n{\"ok\":\"no header\"}\n200\n201 created\ncreated\n7\n202\n",
+        "{}",
+        err(&o)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_gives_one_clear_line() {
     // malformed file: the error names the file and line

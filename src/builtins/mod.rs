@@ -8,6 +8,7 @@ mod args;
 mod list;
 mod map;
 mod misc;
+mod missing;
 mod number;
 mod returns;
 mod text;
@@ -15,6 +16,7 @@ mod time;
 
 pub use args::*;
 pub use misc::{convert_elem, encryption_task, encryption_tasks, zoho_local};
+pub use missing::{not_implemented, not_implemented_message};
 pub use returns::return_type;
 
 use crate::error::{Error, Result};

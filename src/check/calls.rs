@@ -5,32 +5,11 @@
 use super::visit::each_expr;
 use super::{Diagnostic, Findings};
 use crate::builtins::{self, Builtin};
-use crate::eval::CREATOR_FUNCTIONS;
+use crate::eval::{CREATOR_FUNCTIONS, WEB_FUNCTIONS};
 use crate::integrations::scopes;
 use crate::syntax::ast::{Arg, Body, Expr, ExprKind, Function, Span};
 use crate::syntax::SourceFile;
 use std::collections::HashMap;
-
-/// Zoho built-ins dg does not implement: a warning (the script is fine in Zoho), not an error.
-const NOT_IN_DG: &[&str] = &[
-    "getUrl",
-    "postUrl",
-    "toTime",
-    "getAlpha",
-    "getAlphaNumeric",
-    "removeAllAlpha",
-    "removeAllNumeric",
-    "hexToText",
-    "textToHex",
-    "toFile",
-    "setParamName",
-    "setFileType",
-    "getFileName",
-    "getFileSize",
-    "getFileType",
-    "toXml",
-    "executeXPath",
-];
 
 /// The constructors callable by name.
 const CONSTRUCTORS: &[&str] = &["Map", "List", "Collection"];
@@ -133,6 +112,14 @@ fn call(span: Span, name: &str, args: &[Arg], known: &Known, out: &mut Findings)
     if CREATOR_FUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(name)) {
         return;
     }
+    if let Some(&(zoho, min, max)) = WEB_FUNCTIONS.iter().find(|w| w.0.eq_ignore_ascii_case(name)) {
+        let n = count(args);
+        if !(min..=max).contains(&n) {
+            let message = format!("'{zoho}' takes {}, but {} given", takes(min, max), given(n));
+            out.push(Diagnostic::error(span, "arity", message));
+        }
+        return;
+    }
     if is_not_in_dg(name) {
         return out.push(not_in_dg(span, name));
     }
@@ -163,15 +150,13 @@ fn is_record_method(name: &str) -> bool {
 }
 
 fn is_not_in_dg(name: &str) -> bool {
-    NOT_IN_DG.iter().any(|n| n.eq_ignore_ascii_case(name))
+    builtins::not_implemented(name).is_some()
 }
 
 fn not_in_dg(span: Span, name: &str) -> Diagnostic {
-    Diagnostic::warning(
-        span,
-        "not-in-dg",
-        format!("'{name}' is a Zoho built-in that dg does not implement (dg run would stop here)"),
-    )
+    let why = builtins::not_implemented(name).unwrap_or("");
+    let message = builtins::not_implemented_message(name, why);
+    Diagnostic::warning(span, "not-in-dg", format!("{message} (dg run would stop here)"))
 }
 
 /// Arguments as the interpreter passes them: a `key: value` argument passes two.

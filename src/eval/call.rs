@@ -5,6 +5,7 @@ use super::code::{xfn, Compiler, XFn};
 use super::{Frame, Interp, MAX_CALL_DEPTH};
 use crate::builtins::{self, Builtin};
 use crate::error::{Error, Result};
+use crate::host::HttpRequest;
 use crate::syntax::ast::{Arg, Expr, ExprKind, Span};
 use crate::value::types::Ty;
 use crate::value::{new_map, Coll, ElemType, Items, Key, Value};
@@ -12,6 +13,12 @@ use std::rc::Rc;
 
 /// Functions that exist only inside Zoho Creator (`dg check` knows them too).
 pub(crate) const CREATOR_FUNCTIONS: &[&str] = &["openurl", "getfieldnames", "thisapp", "reloadpage"];
+
+/// The function forms of HTTP calls, with their argument counts: they build the same request
+/// as an `invokeurl [...]` block and go through the host's one request pipeline.
+/// https://www.zoho.com/deluge/help/web-data/geturl.html,
+/// https://www.zoho.com/developer/help/scripting/post-url.html
+pub(crate) const WEB_FUNCTIONS: &[(&str, usize, usize)] = &[("invokeUrl", 2, 5), ("getUrl", 1, 3), ("postUrl", 2, 4)];
 
 /// A compiled call argument; `key: value` (`Collection("CRM": 5)`) has both.
 pub(crate) struct ArgCode {
@@ -78,7 +85,10 @@ impl Compiler<'_> {
                 }
                 let v = recv(cx, f)?;
                 cx.with_args(&args, f, |_, _| {
-                    Err(Error::runtime(format!("Unknown function '{name}' for a value of type {}", v.type_name())))
+                    Err(Error::runtime(match builtins::not_implemented(&name) {
+                        Some(why) => builtins::not_implemented_message(&name, why),
+                        None => format!("Unknown function '{name}' for a value of type {}", v.type_name()),
+                    }))
                 })
                 .map_err(|e| e.with_span(span))
             });
@@ -142,6 +152,25 @@ impl Compiler<'_> {
         let (args, name) = (self.args(args), name.clone());
         if let Some(entries) = builtins::lookup(&name) {
             return builtin_call(name, entries, args, span);
+        }
+        if let Some(&(zoho, min, max)) = WEB_FUNCTIONS.iter().find(|w| w.0.eq_ignore_ascii_case(&name)) {
+            return xfn(move |cx, f| {
+                let values: Vec<Value> = cx.eval_args(&args, f)?.into_iter().map(|(_, v)| v).collect();
+                if !(min..=max).contains(&values.len()) {
+                    return Err(builtins::arity_error(zoho).with_span(span));
+                }
+                let (req, simple) = web_request(zoho, values).map_err(|e| e.with_span(span))?;
+                cx.budget.check_clock()?;
+                let answer = cx.host.invoke_url(&req).map_err(|err| err.with_span(span))?;
+                // A simple answer is the response's text, as the pages say, even when it is JSON.
+                Ok(match answer {
+                    Value::Coll(_) if simple => Value::from_string(answer.to_json()),
+                    other => other,
+                })
+            });
+        }
+        if let Some(why) = builtins::not_implemented(&name) {
+            return xfn(move |_, _| Err(Error::runtime(builtins::not_implemented_message(&name, why)).with_span(span)));
         }
         if CREATOR_FUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(&name)) {
             return xfn(move |_, _| {
@@ -331,6 +360,52 @@ fn param_mismatch(function: &str, index: usize, param: &str, want: Ty, got: &Val
         index + 1,
         want.name()
     ))
+}
+
+/// The `invokeurl` block a function form stands for, and whether its answer is simple text.
+/// `getUrl(url, [headers], [simple])`, `postUrl(url, body, [headers], [simple])` (a boolean
+/// in the headers' place is `simple`), `invokeUrl(url, type, [parameters], [headers], [detailed])`.
+fn web_request(name: &str, values: Vec<Value>) -> Result<(HttpRequest, bool)> {
+    let mut it = values.into_iter();
+    let mut pairs = vec![("url".to_string(), it.next().unwrap_or(Value::Null))];
+    let mut simple = true;
+    let rest = |pairs: &mut Vec<(String, Value)>, simple: &mut bool, v: Value| match v {
+        Value::Bool(b) => *simple = b,
+        Value::Null => {}
+        headers => pairs.push(("headers".to_string(), headers)),
+    };
+    match name {
+        "getUrl" => {
+            pairs.push(("type".to_string(), Value::text("GET")));
+            it.for_each(|v| rest(&mut pairs, &mut simple, v));
+        }
+        "postUrl" => {
+            pairs.push(("type".to_string(), Value::text("POST")));
+            let body = it.next().unwrap_or(Value::Null);
+            pairs.push((if body.as_text().is_some() { "body" } else { "parameters" }.to_string(), body));
+            it.for_each(|v| rest(&mut pairs, &mut simple, v));
+        }
+        _ => {
+            pairs.push(("type".to_string(), it.next().unwrap_or(Value::Null)));
+            if let Some(params) = it.next().filter(|v| !v.is_null()) {
+                pairs.push((if params.as_text().is_some() { "body" } else { "parameters" }.to_string(), params));
+            }
+            if let Some(headers) = it.next().filter(|v| !v.is_null()) {
+                pairs.push(("headers".to_string(), headers));
+            }
+            if let Some(detailed) = it.next() {
+                pairs.push(("detailed".to_string(), detailed));
+            }
+        }
+    }
+    if name == "invokeUrl" {
+        // invokeurl's own answer: the body (parsed when JSON), or detailed when asked.
+        return Ok((HttpRequest { pairs }, false));
+    }
+    if !simple {
+        pairs.push(("detailed".to_string(), Value::Bool(true)));
+    }
+    Ok((HttpRequest { pairs }, simple))
 }
 
 /// A function returning a value of another type than it declares.

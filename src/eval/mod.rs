@@ -11,7 +11,7 @@ mod ops;
 mod stmt;
 
 pub use budget::Budget;
-pub(crate) use call::CREATOR_FUNCTIONS;
+pub(crate) use call::{CREATOR_FUNCTIONS, WEB_FUNCTIONS};
 
 use crate::error::{Error, Result};
 use crate::host::Host;

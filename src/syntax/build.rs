@@ -216,6 +216,14 @@ fn stmt(p: Pair, scope: &mut Scope) -> Result<Option<Stmt>> {
             "enable" => "enable",
             _ => "disable",
         }),
+        Rule::client_ui_stmt => {
+            // The arguments are read (so check sees their variables); the call is Creator's.
+            if let Some(p) = it.find(|p| p.as_rule() == Rule::args) {
+                args(p, scope)?;
+            }
+            StmtKind::CreatorOnly("Field:ui.*()")
+        }
+        Rule::clear_stmt => StmtKind::CreatorOnly("clear Field"),
         Rule::while_stmt => {
             return Err(Error::syntax("'while' loops are not part of Deluge: use 'for each x in list'", sp))
         }

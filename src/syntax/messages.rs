@@ -16,7 +16,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | op_mod | method_call | field | index => "an operator",
         if_stmt | for_stmt | try_stmt | while_stmt | c_for_stmt | return_stmt | break_stmt | continue_stmt
         | info_stmt | sendmail_stmt | delete_stmt | alert_stmt | cancel_stmt | incdec_stmt | field_ui_stmt
-        | assign_stmt | expr_stmt | empty_stmt | func_def | target => "a statement",
+        | client_ui_stmt | clear_stmt | assign_stmt | expr_stmt | empty_stmt | func_def | target => "a statement",
         block => "'{'",
         assign_op => "'='",
         block_pair | block_key => "a key such as 'url:'",
