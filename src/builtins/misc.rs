@@ -319,15 +319,18 @@ where
         + sha2::digest::core_api::BufferKindUser<BufferKind = sha2::digest::block_buffer::Eager>
         + Default
         + Clone,
-    <D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize: sha2::digest::typenum::IsLess<sha2::digest::typenum::U256>,
-    sha2::digest::typenum::Le<<D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize, sha2::digest::typenum::U256>:
-        sha2::digest::typenum::NonZero,
+    <D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize:
+        sha2::digest::typenum::IsLess<sha2::digest::typenum::U256>,
+    sha2::digest::typenum::Le<
+        <D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize,
+        sha2::digest::typenum::U256,
+    >: sha2::digest::typenum::NonZero,
 {
     use hmac::Mac;
     let key = hash_arg(args, 0, func)?;
     let data = hash_arg(args, 1, func)?;
-    let mut mac = hmac::Hmac::<D>::new_from_slice(key.as_bytes())
-        .map_err(|_| Error::runtime(format!("{func}: invalid key")))?;
+    let mut mac =
+        hmac::Hmac::<D>::new_from_slice(key.as_bytes()).map_err(|_| Error::runtime(format!("{func}: invalid key")))?;
     mac.update(data.as_bytes());
     output(&mac.finalize().into_bytes(), args.get(2), "base64", func)
 }
