@@ -38,8 +38,8 @@ fn a_typed_session_with_blocks_completion_and_history() {
     enter(&mut p, "{", "... ");
     enter(&mut p, "  total = total + n;", "... ");
     enter(&mut p, "}", "dg> ");
-    // Tab completes a variable name...
-    keys(&mut p, "info tot");
+    // Tab completes a variable name ("tot" alone would also fit the built-in toText)...
+    keys(&mut p, "info tota");
     keys(&mut p, "\t");
     p.exp_string("info total").unwrap();
     p.send_line(" * 10;").unwrap();

@@ -12,6 +12,7 @@ use std::cell::Cell;
 pub const BUILTINS: &[Builtin] = &[
     b("size", Recv::Any, 0, 0, size),
     b("toString", Recv::Any, 0, 0, to_string),
+    b("toText", Recv::Any, 0, 0, to_string),
     b("isNull", Recv::Any, 0, 0, is_null),
     b("isEmpty", Recv::Any, 0, 0, is_empty),
     b("isBlank", Recv::Any, 0, 0, is_blank),
@@ -33,6 +34,7 @@ fn size(a: &[Value]) -> Result<Value> {
 }
 
 /// `{"a":1}.toString()` is `{"a":1}`; `5.toString()` is `5`; `null.toString()` is `null`.
+/// `toText` is the same function (Zoho's page gives both spellings one syntax).
 fn to_string(a: &[Value]) -> Result<Value> {
     Ok(match &a[0] {
         Value::Text(t) => Value::Text(t.clone()),
@@ -229,10 +231,17 @@ pub fn zoho_local(path: &str, args: &[Value]) -> Option<Result<Value>> {
 const ENCRYPTION: &[(&str, &str, usize, usize)] = &[
     ("base64encode", "base64Encode", 1, 1),
     ("base64decode", "base64Decode", 1, 1),
+    ("base32encode", "base32Encode", 1, 2),
+    ("base32decode", "base32Decode", 1, 2),
     ("urlencode", "urlEncode", 1, 1),
     ("urldecode", "urlDecode", 1, 1),
+    ("md5", "md5", 1, 2),
+    ("sha1", "sha1", 1, 2),
     ("sha256", "sha256", 1, 2),
+    ("sha512", "sha512", 1, 2),
+    ("hmacsha1", "hmacsha1", 2, 3),
     ("hmacsha256", "hmacsha256", 2, 3),
+    ("hmacsha512", "hmacsha512", 2, 3),
 ];
 
 /// The `zoho.encryption` task names in Zoho's spelling (`base64Encode`, ...).
@@ -258,6 +267,22 @@ fn encryption(name: &str, args: &[Value]) -> Result<Value> {
             Some(t) => base64_decode(&t).map(Value::from_string),
             None => Ok(Value::Null),
         },
+        "base32encode" => match codec_arg(args) {
+            Some(t) => {
+                let bytes = charset(args.get(1), zoho_name)?.encode(&t);
+                Ok(Value::from_string(base32_encode(&bytes)))
+            }
+            None => Ok(Value::Null),
+        },
+        "base32decode" => match codec_arg(args) {
+            Some(t) => {
+                let set = charset(args.get(1), zoho_name)?;
+                let bytes = base32_decode(&t)
+                    .ok_or_else(|| Error::runtime(format!("base32Decode: '{t}' is not valid Base32 text")))?;
+                Ok(Value::from_string(set.decode(&bytes)))
+            }
+            None => Ok(Value::Null),
+        },
         // Zoho: "Except TEXT, all other data types will return null."
         "urlencode" => Ok(match &args[0] {
             Value::Text(t) => Value::from_string(url_encode(t)),
@@ -267,22 +292,132 @@ fn encryption(name: &str, args: &[Value]) -> Result<Value> {
             Value::Text(t) => Value::from_string(url_decode(t)),
             _ => Value::Null,
         }),
-        "sha256" => {
-            use sha2::Digest;
-            let data = hash_arg(args, 0, zoho_name)?;
-            let digest = sha2::Sha256::digest(data.as_bytes());
-            output(&digest, args.get(1), "hex", zoho_name)
-        }
-        _ => {
-            use hmac::Mac;
-            let key = hash_arg(args, 0, zoho_name)?;
-            let data = hash_arg(args, 1, zoho_name)?;
-            let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
-                .map_err(|_| Error::runtime("hmacsha256: invalid key"))?;
-            mac.update(data.as_bytes());
-            output(&mac.finalize().into_bytes(), args.get(2), "base64", zoho_name)
+        "md5" => digest::<md5::Md5>(args, zoho_name),
+        "sha1" => digest::<sha1::Sha1>(args, zoho_name),
+        "sha256" => digest::<sha2::Sha256>(args, zoho_name),
+        "sha512" => digest::<sha2::Sha512>(args, zoho_name),
+        "hmacsha1" => hmac_digest::<sha1::Sha1>(args, zoho_name),
+        "hmacsha512" => hmac_digest::<sha2::Sha512>(args, zoho_name),
+        _ => hmac_digest::<sha2::Sha256>(args, zoho_name),
+    }
+}
+
+/// `zoho.encryption.sha256("hello")`: the digest of the text as it prints, lower-case hex by
+/// default (`md5`, `sha1`, `sha512` alike).
+fn digest<D: sha2::Digest>(args: &[Value], func: &str) -> Result<Value> {
+    let data = hash_arg(args, 0, func)?;
+    output(&D::digest(data.as_bytes()), args.get(1), "hex", func)
+}
+
+/// `zoho.encryption.hmacsha256(key, text)`: Base64 by default (`hmacsha1`, `hmacsha512` alike).
+fn hmac_digest<D>(args: &[Value], func: &str) -> Result<Value>
+where
+    D: sha2::digest::core_api::CoreProxy,
+    D::Core: sha2::digest::HashMarker
+        + sha2::digest::core_api::UpdateCore
+        + sha2::digest::core_api::FixedOutputCore
+        + sha2::digest::core_api::BufferKindUser<BufferKind = sha2::digest::block_buffer::Eager>
+        + Default
+        + Clone,
+    <D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize:
+        sha2::digest::typenum::IsLess<sha2::digest::typenum::U256>,
+    sha2::digest::typenum::Le<
+        <D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize,
+        sha2::digest::typenum::U256,
+    >: sha2::digest::typenum::NonZero,
+{
+    use hmac::Mac;
+    let key = hash_arg(args, 0, func)?;
+    let data = hash_arg(args, 1, func)?;
+    let mut mac =
+        hmac::Hmac::<D>::new_from_slice(key.as_bytes()).map_err(|_| Error::runtime(format!("{func}: invalid key")))?;
+    mac.update(data.as_bytes());
+    output(&mac.finalize().into_bytes(), args.get(2), "base64", func)
+}
+
+/// The character sets `base32Encode`/`base32Decode` accept (Zoho: UTF-8, the default,
+/// UTF-16LE and UTF-16BE).
+#[derive(Clone, Copy)]
+enum Charset {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+}
+
+fn charset(v: Option<&Value>, func: &str) -> Result<Charset> {
+    let name = match v {
+        None | Some(Value::Null) => return Ok(Charset::Utf8),
+        Some(v) => v.to_text().trim().to_ascii_uppercase(),
+    };
+    match name.as_str() {
+        "UTF-8" | "UTF8" => Ok(Charset::Utf8),
+        "UTF-16LE" => Ok(Charset::Utf16Le),
+        "UTF-16BE" => Ok(Charset::Utf16Be),
+        _ => Err(Error::runtime(format!(
+            "{func}: unknown character set '{name}' (use \"UTF-8\", \"UTF-16LE\" or \"UTF-16BE\")"
+        ))),
+    }
+}
+
+impl Charset {
+    fn encode(self, t: &str) -> Vec<u8> {
+        match self {
+            Charset::Utf8 => t.as_bytes().to_vec(),
+            Charset::Utf16Le => t.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            Charset::Utf16Be => t.encode_utf16().flat_map(u16::to_be_bytes).collect(),
         }
     }
+
+    /// Bytes back to text; what does not decode is replaced with U+FFFD.
+    fn decode(self, bytes: &[u8]) -> String {
+        let units = |f: fn([u8; 2]) -> u16| -> Vec<u16> { bytes.chunks_exact(2).map(|p| f([p[0], p[1]])).collect() };
+        match self {
+            Charset::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+            Charset::Utf16Le => String::from_utf16_lossy(&units(u16::from_le_bytes)),
+            Charset::Utf16Be => String::from_utf16_lossy(&units(u16::from_be_bytes)),
+        }
+    }
+}
+
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// RFC 4648 Base32 with `=` padding (Zoho: `"john@zylker.com"` is `NJXWQ3SAPJ4WY23FOIXGG33N`).
+fn base32_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    for chunk in bytes.chunks(5) {
+        let mut block = [0u8; 5];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let bits = block.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b));
+        let used = (chunk.len() * 8).div_ceil(5);
+        for i in 0..8 {
+            if i < used {
+                out.push(BASE32[((bits >> (35 - 5 * i)) & 31) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// RFC 4648 Base32, either case, padding and whitespace optional; `None` when not Base32.
+fn base32_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let (mut acc, mut nbits) = (0u64, 0u32);
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        if c == b'=' {
+            continue;
+        }
+        let v = BASE32.iter().position(|&d| d == c.to_ascii_uppercase())? as u64;
+        acc = acc << 5 | v;
+        nbits += 5;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((acc >> nbits) as u8);
+            acc &= (1 << nbits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// The text to encode or decode: null gives `None` (the task returns null); other values

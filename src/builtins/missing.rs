@@ -5,11 +5,6 @@
 /// Zoho's name -> why dg does not run it.
 const NOT_IMPLEMENTED: &[(&str, &str)] = &[
     ("toTime", "not built yet"),
-    ("getAlpha", "not built yet"),
-    ("getAlphaNumeric", "not built yet"),
-    ("removeAllAlpha", "not built yet"),
-    ("hexToText", "not built yet"),
-    ("textToHex", "not built yet"),
     ("toFile", "not built yet"),
     ("setParamName", "not built yet"),
     ("setFileType", "not built yet"),

@@ -12,6 +12,11 @@
 //! - `isEven`/`isOdd` on a Decimal test its value (`4.0.isEven()` is true, `2.5` is neither).
 //! - `frac` of a Number is `0`; `signum` of any zero is `0.0`.
 //! - `toHex` takes a Number (Java's `Long.toHexString`: two's complement for negatives).
+//! - `y.atan2(x)` (and `atan2(y, x)`) is Java's `Math.atan2(y, x)`: the receiver is the y
+//!   coordinate. `degrees`/`radians` convert angles as Java's `Math.toDegrees`/`toRadians`.
+//! - The hyperbolic functions and their inverses return Decimals like the other trigonometry;
+//!   `acosh` below 1 and `atanh` outside -1..1 (its ends included) are `null`, as `log(0)` is;
+//!   `log10` of 0 or less is `null`.
 
 use super::{arg_type_error, b, int_arg, text_arg, Builtin, Recv};
 use crate::error::{Error, Result};
@@ -47,6 +52,16 @@ pub const BUILTINS: &[Builtin] = &[
     b("asin", Recv::Num, 0, 0, asin),
     b("acos", Recv::Num, 0, 0, acos),
     b("atan", Recv::Num, 0, 0, atan),
+    b("atan2", Recv::Num, 1, 1, atan2),
+    b("sinh", Recv::Num, 0, 0, sinh),
+    b("cosh", Recv::Num, 0, 0, cosh),
+    b("tanh", Recv::Num, 0, 0, tanh),
+    b("asinh", Recv::Num, 0, 0, asinh),
+    b("acosh", Recv::Num, 0, 0, acosh),
+    b("atanh", Recv::Num, 0, 0, atanh),
+    b("degrees", Recv::Num, 0, 0, degrees),
+    b("radians", Recv::Num, 0, 0, radians),
+    b("log10", Recv::Num, 0, 0, log10),
 ];
 
 /// The numeric receiver (the table only routes numbers here).
@@ -328,4 +343,65 @@ fn atan(a: &[Value]) -> Result<Value> {
 fn trig(a: &[Value], func: &str, f: fn(f64) -> f64) -> Result<Value> {
     let x = recv(a);
     decimal(func, x, f(as_f64(x)))
+}
+
+/// `3.atan2(4)` is `0.6435011087932844` (the receiver is y: Java's `Math.atan2(y, x)`).
+fn atan2(a: &[Value]) -> Result<Value> {
+    let (y, x) = (recv(a), num_arg(a, 1, "atan2")?);
+    decimal("atan2", y, as_f64(y).atan2(as_f64(x)))
+}
+
+/// `1.sinh()` is `1.1752011936438014`.
+fn sinh(a: &[Value]) -> Result<Value> {
+    trig(a, "sinh", f64::sinh)
+}
+
+/// `0.cosh()` is `1.0`.
+fn cosh(a: &[Value]) -> Result<Value> {
+    trig(a, "cosh", f64::cosh)
+}
+
+/// `1.tanh()` is `0.7615941559557649`.
+fn tanh(a: &[Value]) -> Result<Value> {
+    trig(a, "tanh", f64::tanh)
+}
+
+/// `1.asinh()` is `0.881373587019543`.
+fn asinh(a: &[Value]) -> Result<Value> {
+    trig(a, "asinh", f64::asinh)
+}
+
+/// `1.acosh()` is `0.0`; `0.5.acosh()` is `null`.
+fn acosh(a: &[Value]) -> Result<Value> {
+    trig(a, "acosh", f64::acosh)
+}
+
+/// `0.5.atanh()` is `0.5493061443340548`; `1.atanh()` is `null`.
+fn atanh(a: &[Value]) -> Result<Value> {
+    let x = recv(a);
+    let v = as_f64(x);
+    if !(-1.0 < v && v < 1.0) {
+        return Ok(Value::Null);
+    }
+    decimal("atanh", x, v.atanh())
+}
+
+/// `3.141592653589793.degrees()` is `180.0`.
+fn degrees(a: &[Value]) -> Result<Value> {
+    trig(a, "degrees", f64::to_degrees)
+}
+
+/// `180.radians()` is `3.141592653589793`.
+fn radians(a: &[Value]) -> Result<Value> {
+    trig(a, "radians", f64::to_radians)
+}
+
+/// `1000.log10()` is `3.0`; `0.log10()` is `null`.
+fn log10(a: &[Value]) -> Result<Value> {
+    let x = recv(a);
+    let v = as_f64(x);
+    if v <= 0.0 {
+        return Ok(Value::Null);
+    }
+    decimal("log10", x, v.log10())
 }

@@ -2,7 +2,8 @@
 //!
 //! Indexes count characters, not bytes, are 0-based and ranges exclude their end (Zoho). ASCII
 //! text (the common case) takes byte-indexed fast paths. Regex built-ins live in `text/regex.rs`,
-//! conversions (`toList`, `toMap`, `toNumber`, `isDate`, `encodeUrl`, ...) in `text/convert.rs`.
+//! conversions (`toList`, `toMap`, `toNumber`, `isDate`, `encodeUrl`, ...) in `text/convert.rs`,
+//! character classes, `concat` and hex (`getAlpha`, `textToHex`, ...) in `text/letters.rs`.
 //!
 //! Decisions (dg decides where Zoho is silent):
 //! - Search arguments may be numbers, booleans or dates (they are searched as their text); null,
@@ -18,6 +19,7 @@
 //! - The `...IgnoreCase` searches compare characters by their lower-case form.
 
 mod convert;
+mod letters;
 mod regex;
 
 use super::{arg_type_error, b, int_arg, text_arg, Builtin, Recv};
@@ -70,6 +72,13 @@ pub const BUILTINS: &[Builtin] = &[
     b("rightpad", Recv::Text, 1, 1, rightpad),
     b("getOccurenceCount", Recv::Text, 1, 1, occurence_count),
     b("isAscii", Recv::Text, 0, 0, is_ascii),
+    b("concat", Recv::Text, 1, 1, letters::concat),
+    b("getAlpha", Recv::Text, 0, 0, letters::get_alpha),
+    b("getAlphaNumeric", Recv::Text, 0, 0, letters::get_alpha_numeric),
+    b("removeAllAlpha", Recv::Text, 0, 0, letters::remove_all_alpha),
+    b("removeAllAlphaNumeric", Recv::Text, 0, 0, letters::remove_all_alpha_numeric),
+    b("textToHex", Recv::Text, 0, 0, letters::text_to_hex),
+    b("hexToText", Recv::Text, 0, 0, letters::hex_to_text),
     b("toList", Recv::Text, 0, 1, convert::to_list),
     b("toListString", Recv::Text, 0, 0, convert::to_list_string),
     b("toMap", Recv::Text, 0, 0, convert::to_map),

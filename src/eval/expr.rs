@@ -232,6 +232,11 @@ impl Interp<'_> {
             "currenttime" => Ok(Value::DateTime(now_local())),
             "loginuserid" | "adminuserid" => Ok(Value::text("user@example.com")),
             "loginuser" | "adminuser" => Ok(Value::text("user")),
+            // Locally there is no Creator app and no request: a fixed app name, its URI as
+            // Creator writes one (`/owner/app/`), and the loopback address.
+            "appname" => Ok(Value::text("dg_app")),
+            "appuri" => Ok(Value::text("/user/dg_app/")),
+            "ipaddress" => Ok(Value::text("127.0.0.1")),
             _ => Err(Error::runtime(format!("zoho.{name} is not a value dg knows"))),
         }
     }

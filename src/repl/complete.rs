@@ -74,7 +74,17 @@ const WORDS: &[&str] = &[
 ];
 
 /// `zoho.*` values the interpreter knows.
-const ZOHO_VALUES: &[&str] = &["currentdate", "currenttime", "loginuserid", "adminuserid", "loginuser", "adminuser"];
+const ZOHO_VALUES: &[&str] = &[
+    "currentdate",
+    "currenttime",
+    "loginuserid",
+    "adminuserid",
+    "loginuser",
+    "adminuser",
+    "appname",
+    "appuri",
+    "ipaddress",
+];
 
 /// The integration tasks dg runs, by product (a test checks each one builds its REST call).
 pub const TASKS: &[(&str, &[&str])] = &[
