@@ -22,14 +22,6 @@ const NOT_IN_DG: &[&str] = &[
     "removeAllNumeric",
     "hexToText",
     "textToHex",
-    "toFile",
-    "setParamName",
-    "setFileType",
-    "getFileName",
-    "getFileSize",
-    "getFileType",
-    "toXml",
-    "executeXPath",
 ];
 
 /// The constructors callable by name.
