@@ -671,3 +671,52 @@ info contact.get("contact").get("contact_id");
     let o = env.run(&script, &[]);
     assert_eq!(out(&o), "Lee\n0\n4876876000000999999\n460000000026049\n", "{}", err(&o));
 }
+
+/// `files:` uploads FILE values as multipart/form-data (field from `setParamName`, type from
+/// `setFileType`, `parameters:` as text parts); a binary answer is a FILE the file functions read.
+#[tokio::test(flavor = "multi_thread")]
+async fn files_upload_as_multipart_and_download_as_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/upload"))
+        .and(header_regex_multipart())
+        .and(body_string_contains("name=\"attachment\"; filename=\"notes.txt\""))
+        .and(body_string_contains("Content-Type: text/csv"))
+        .and(body_string_contains("alpha,beta"))
+        .and(body_string_contains("name=\"folder\""))
+        .respond_with(ResponseTemplate::new(200).set_body_string("uploaded"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/report.pdf"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_bytes(b"%PDF-1.4 x".to_vec())
+                .insert_header("content-type", "application/pdf"),
+        )
+        .mount(&server)
+        .await;
+    let env = Env::new("");
+    let script = env.script(
+        "u.dg",
+        &format!(
+            r#"f = "alpha,beta".toFile("notes.txt");
+f.setParamName("attachment");
+f.setFileType("text/csv");
+info invokeurl [ url: "{u}/upload" type: POST parameters: {{"folder": "docs"}} files: f ];
+d = invokeurl [ url: "{u}/report.pdf" type: GET ];
+info d.isFile();
+info d.getFileName();
+info d.getFileType();
+info d.getFileSize();
+info d.getFileContent();
+"#,
+            u = server.uri()
+        ),
+    );
+    let o = env.run(&script, &[]);
+    assert_eq!(out(&o), "uploaded\ntrue\nreport.pdf\napplication/pdf\n10\n%PDF-1.4 x\n", "{}", err(&o));
+}
+
+fn header_regex_multipart() -> wiremock::matchers::HeaderRegexMatcher {
+    wiremock::matchers::header_regex("content-type", "^multipart/form-data; boundary=")
+}

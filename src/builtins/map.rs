@@ -43,6 +43,18 @@ pub const BUILTINS: &[Builtin] = &[
     b("deleteKey", Recv::Map, 1, 1, delete_key),
     b("update", Recv::List, 2, 2, update),
     b("update", Recv::Map, 2, 2, update),
+    b("delete", Recv::List, 1, 1, delete),
+    b("delete", Recv::Map, 1, 1, delete),
+    b("deleteAll", Recv::List, 1, 1, delete_all),
+    b("deleteAll", Recv::Map, 1, 1, delete_all),
+    b("deleteKeys", Recv::List, 1, 1, delete_keys),
+    b("deleteKeys", Recv::Map, 1, 1, delete_keys),
+    b("duplicate", Recv::List, 0, 2, duplicate),
+    b("duplicate", Recv::Map, 0, 2, duplicate),
+    b("sortKey", Recv::Map, 0, 1, sort_key),
+    b("sort", Recv::Map, 0, 1, sort_values),
+    b("distinct", Recv::Map, 0, 0, distinct_values),
+    b("notContains", Recv::Map, 1, 1, not_contains_value),
 ];
 
 /// The value under key `k` (text keys are looked up without allocating).
@@ -262,4 +274,173 @@ fn update(a: &[Value]) -> Result<Value> {
     }
     put_pair(c, Key::new(a[1].clone()), a[2].clone())?;
     Ok(Value::Null)
+}
+
+/// Keep the entries (or elements) for which `keep` is true; the rest are deleted in place.
+fn retain_values(c: &Coll, gone: &[Value]) {
+    let hit = |v: &Value| gone.iter().any(|g| equals(v, g));
+    if c.is_list() {
+        let keep: Vec<bool> = c.list().map(|l| l.iter().map(|v| !hit(v)).collect()).unwrap_or_default();
+        if let Some(mut l) = c.list_mut() {
+            let mut k = keep.iter();
+            l.retain(|_| *k.next().unwrap_or(&true));
+        }
+    } else if !c.is_undecided() {
+        let keep: Vec<bool> = c.map().map(|m| m.values().map(|v| !hit(v)).collect()).unwrap_or_default();
+        if let Some(mut m) = c.map_mut() {
+            let mut k = keep.iter();
+            m.retain(|_, _| *k.next().unwrap_or(&true));
+        }
+    }
+}
+
+/// `products.delete("CRM")` removes the element `CRM` of `Creator,CRM,Campaigns`;
+/// `productVersion.delete(2)` removes the pairs whose value is 2 (`{"Creator":5}` is left).
+fn delete(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "delete")?;
+    retain_values(c, std::slice::from_ref(&a[1]));
+    Ok(Value::Null)
+}
+
+/// `products.deleteAll({"CRM", "Campaigns"})` removes those elements; on a key-value
+/// collection, the pairs holding those values.
+fn delete_all(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "deleteAll")?;
+    let gone = list_items(a, 1, "deleteAll")?;
+    retain_values(c, &gone);
+    Ok(Value::Null)
+}
+
+/// `productVersion.deleteKeys({"CRM", "Mail"})` removes those keys; `products.deleteKeys({1, 2})`
+/// removes the elements at those indices (a bad index: error, nothing removed).
+fn delete_keys(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "deleteKeys")?;
+    let keys = list_items(a, 1, "deleteKeys")?;
+    if c.is_list() {
+        let len = c.len();
+        let mut idx = Vec::with_capacity(keys.len());
+        for i in 0..keys.len() {
+            idx.push(index_arg(&keys, i, "deleteKeys", len)?);
+        }
+        idx.sort_unstable();
+        idx.dedup();
+        if let Some(mut l) = c.list_mut() {
+            for i in idx.into_iter().rev() {
+                l.remove(i);
+            }
+        }
+    } else if !c.is_undecided() {
+        let keys: Vec<Key> = keys.into_iter().map(Key::new).collect();
+        if let Some(mut m) = c.map_mut() {
+            for k in &keys {
+                m.shift_remove(k);
+            }
+        }
+    }
+    Ok(Value::Null)
+}
+
+/// `collection("Creator", "CRM", "Books").duplicate(0, 1)` is a new list `Creator`; with no
+/// indices, a copy of all the elements (of a key-value collection: its values).
+fn duplicate(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "duplicate")?;
+    let items: Vec<Value> = match c.map() {
+        Some(m) => m.values().cloned().collect(),
+        None => c.list().map(|l| l.clone()).unwrap_or_default(),
+    };
+    let start = if a.len() > 1 { super::int_arg(a, 1, "duplicate")? } else { 0 };
+    let end = if a.len() > 2 { super::int_arg(a, 2, "duplicate")? } else { items.len() as i64 };
+    for n in [start, end] {
+        if n < 0 {
+            return Err(Error::runtime(format!("Given index {n} is negative")));
+        }
+        if n as u64 > items.len() as u64 {
+            return Err(super::list::index_error(n));
+        }
+    }
+    if start > end {
+        return Err(Error::runtime(format!("Start index {start} is greater than end index {end}")));
+    }
+    Ok(Value::list(items[start as usize..end as usize].to_vec()))
+}
+
+/// The ascending flag of `sort`/`sortKey` (default true).
+fn asc_arg(a: &[Value], func: &str) -> Result<bool> {
+    if a.len() > 1 {
+        super::bool_arg(a, 1, func)
+    } else {
+        Ok(true)
+    }
+}
+
+/// `productVersion.sortKey()` reorders `{"Creator":5,"CRM":2,"Mail":8}` in place to
+/// `{"CRM":2,"Creator":5,"Mail":8}`; `sortKey(false)` is descending (keys by character code).
+fn sort_key(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "sortKey")?;
+    let asc = asc_arg(a, "sortKey")?;
+    if !c.is_undecided() {
+        if let Some(mut m) = c.map_mut() {
+            if asc {
+                m.sort_by(|k1, _, k2, _| k1.as_str().cmp(k2.as_str()));
+            } else {
+                m.sort_by(|k1, _, k2, _| k2.as_str().cmp(k1.as_str()));
+            }
+        }
+    }
+    Ok(a[0].clone())
+}
+
+/// `productVersion1.sort()` reorders `{"Creator":5,"CRM":2,"Mail":8}` in place by value to
+/// `{"CRM":2,"Creator":5,"Mail":8}`; mixed value types leave it unchanged.
+fn sort_values(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "sort")?;
+    let asc = asc_arg(a, "sort")?;
+    if c.is_undecided() {
+        return Ok(a[0].clone());
+    }
+    let mut entries = map_entries(a, 0, "sort")?;
+    let same_kind = |v: &Value| match v {
+        Value::Int(_) | Value::Dec(_) => 0,
+        Value::Text(_) => 1,
+        Value::Date(_) | Value::DateTime(_) => 2,
+        Value::Bool(_) => 3,
+        _ => 9,
+    };
+    if let Some((_, first)) = entries.first() {
+        let g = same_kind(first);
+        if g == 9 || entries.iter().any(|(_, v)| same_kind(v) != g) {
+            return Ok(a[0].clone());
+        }
+    }
+    let cmp = |x: &Value, y: &Value| crate::value::compare(x, y, "sort").unwrap_or(std::cmp::Ordering::Equal);
+    if asc {
+        entries.sort_by(|x, y| cmp(&x.1, &y.1));
+    } else {
+        entries.sort_by(|x, y| cmp(&y.1, &x.1));
+    }
+    if let Some(mut m) = c.map_mut() {
+        m.clear();
+        m.extend(entries);
+    }
+    Ok(a[0].clone())
+}
+
+/// `collection("Creator" : 5, "CRM" : 2, "Mail" : 5).distinct()` is the list `5,2`.
+fn distinct_values(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "distinct")?;
+    let mut out: Vec<Value> = Vec::new();
+    if let Some(m) = c.map() {
+        for v in m.values() {
+            if !out.iter().any(|o| equals(o, v)) {
+                out.push(v.clone());
+            }
+        }
+    }
+    Ok(Value::list(out))
+}
+
+/// `{"a": 1}.notContains(2)` is true: no value equals 2.
+fn not_contains_value(a: &[Value]) -> Result<Value> {
+    let c = coll_arg(a, 0, "notContains")?;
+    Ok(Value::Bool(!c.map().is_some_and(|m| m.values().any(|v| equals(v, &a[1])))))
 }

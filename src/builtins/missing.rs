@@ -5,14 +5,6 @@
 /// Zoho's name -> why dg does not run it.
 const NOT_IMPLEMENTED: &[(&str, &str)] = &[
     ("toTime", "not built yet"),
-    ("toFile", "not built yet"),
-    ("setParamName", "not built yet"),
-    ("setFileType", "not built yet"),
-    ("getFileName", "not built yet"),
-    ("getFileSize", "not built yet"),
-    ("getFileType", "not built yet"),
-    ("toXml", "not built yet"),
-    ("executeXPath", "not built yet"),
 ];
 
 /// Why dg does not implement this Zoho built-in (case-insensitive), if it is one of them.

@@ -5,6 +5,7 @@
 //! both forms `args[0]` is the receiver and the rest are the arguments.
 
 mod args;
+mod file;
 mod list;
 mod map;
 mod misc;
@@ -13,6 +14,7 @@ mod number;
 mod returns;
 mod text;
 mod time;
+mod xml;
 
 pub use args::*;
 pub use misc::{convert_elem, encryption_task, encryption_tasks, zoho_local};
@@ -40,6 +42,8 @@ pub enum Recv {
     Map,
     /// Date or DateTime.
     Time,
+    /// A FILE.
+    File,
 }
 
 impl Recv {
@@ -49,6 +53,7 @@ impl Recv {
             (Recv::Text, Value::Text(_)) => true,
             (Recv::Num, Value::Int(_) | Value::Dec(_)) => true,
             (Recv::Time, Value::Date(_) | Value::DateTime(_)) => true,
+            (Recv::File, Value::File(_)) => true,
             (Recv::List, Value::Coll(c)) => {
                 let data = c.borrow();
                 data.undecided || matches!(data.items, Items::List(_))
@@ -80,7 +85,16 @@ fn table() -> &'static Table {
     TABLE.get_or_init(|| {
         let mut t: Table = HashMap::default();
         // Order matters where a name has several receivers: the first that accepts wins.
-        for group in [text::BUILTINS, number::BUILTINS, list::BUILTINS, map::BUILTINS, time::BUILTINS, misc::BUILTINS] {
+        for group in [
+            text::BUILTINS,
+            number::BUILTINS,
+            list::BUILTINS,
+            map::BUILTINS,
+            time::BUILTINS,
+            misc::BUILTINS,
+            file::BUILTINS,
+            xml::BUILTINS,
+        ] {
             for entry in group {
                 t.entry(entry.name.to_ascii_lowercase()).or_default().push(entry);
             }
@@ -91,9 +105,18 @@ fn table() -> &'static Table {
 
 /// Every entry, in table order (the REPL completes names from it).
 pub fn all() -> impl Iterator<Item = &'static Builtin> {
-    [text::BUILTINS, number::BUILTINS, list::BUILTINS, map::BUILTINS, time::BUILTINS, misc::BUILTINS]
-        .into_iter()
-        .flatten()
+    [
+        text::BUILTINS,
+        number::BUILTINS,
+        list::BUILTINS,
+        map::BUILTINS,
+        time::BUILTINS,
+        misc::BUILTINS,
+        file::BUILTINS,
+        xml::BUILTINS,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The entries of a built-in name (case-insensitive), if it is one.

@@ -253,6 +253,7 @@ fn recv_takes(recv: Recv, t: Ty) -> bool {
         Recv::List => matches!(t, Ty::List | Ty::Collection),
         Recv::Map => matches!(t, Ty::Map | Ty::Collection),
         Recv::Time => matches!(t, Ty::Date | Ty::DateTime),
+        Recv::File => t == Ty::File,
     }
 }
 

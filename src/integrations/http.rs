@@ -61,6 +61,57 @@ enum Body {
     None,
     Form(Vec<(String, String)>),
     Raw(String),
+    /// `files:` (with any `parameters:` as text parts): multipart/form-data.
+    Multipart(Vec<(String, String)>, Vec<Part>),
+}
+
+/// One file of a multipart upload: form field, file name, content type (with charset), bytes.
+#[derive(Clone)]
+struct Part {
+    field: String,
+    name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// The files of `files: f` or `files: {f1, f2}` as parts (field `file` unless `setParamName`).
+fn parts_of(v: &Value) -> Result<Vec<Part>, Error> {
+    let one = |f: &crate::value::FileData| {
+        let f = f.borrow();
+        let content_type = match &f.charset {
+            Some(cs) if !f.content_type.is_empty() => format!("{}; charset={cs}", f.content_type),
+            _ => f.content_type.clone(),
+        };
+        Part {
+            field: f.param_name.clone().unwrap_or_else(|| "file".into()),
+            name: f.name.clone(),
+            content_type,
+            bytes: f.bytes.clone(),
+        }
+    };
+    match v {
+        Value::File(f) => Ok(vec![one(f)]),
+        Value::Coll(c) => {
+            let items: Vec<Value> = match (c.list(), c.map()) {
+                (Some(l), _) => l.clone(),
+                (None, Some(m)) => m.values().cloned().collect(),
+                _ => Vec::new(),
+            };
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::File(f) => Ok(one(f)),
+                    other => {
+                        Err(Error::runtime(format!("invokeurl 'files' must hold files, not {}", other.type_name())))
+                    }
+                })
+                .collect()
+        }
+        other => Err(Error::runtime(format!(
+            "invokeurl 'files' must be a file or a list of files, not {}",
+            other.type_name()
+        ))),
+    }
 }
 
 /// An invokeurl block, validated.
@@ -155,8 +206,16 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
             other => other.to_text(),
         });
     }
-    if get(req, "files").is_some_and(|v| !v.is_null()) {
-        return Err(Error::runtime("invokeurl 'files' (multipart uploads) is not supported by this version of dg"));
+    if let Some(files) = get(req, "files").filter(|v| !v.is_null()) {
+        let parts = parts_of(files)?;
+        let fields = match get(req, "parameters") {
+            Some(v @ Value::Coll(c)) if c.is_map() => pairs_of(v),
+            _ => Vec::new(),
+        };
+        // the multipart boundary goes in the content type reqwest writes
+        headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+        query.clear();
+        body = Body::Multipart(fields, parts);
     }
     let connection = match get(req, "connection") {
         None | Some(Value::Null) => None,
@@ -363,6 +422,22 @@ impl Net {
         rb = match (&p.body, body_form) {
             (_, Some(form)) => rb.form(&form),
             (Body::Raw(text), None) => rb.body(text.clone()),
+            (Body::Multipart(fields, parts), None) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in fields {
+                    form = form.text(k.clone(), v.clone());
+                }
+                for part in parts {
+                    let mut pt = reqwest::multipart::Part::bytes(part.bytes.clone()).file_name(part.name.clone());
+                    if !part.content_type.is_empty() {
+                        pt = pt.mime_str(&part.content_type).map_err(|e| {
+                            Error::runtime(format!("invokeurl: bad file type '{}' ({e})", part.content_type))
+                        })?;
+                    }
+                    form = form.part(part.field.clone(), pt);
+                }
+                rb.multipart(form)
+            }
             _ => rb,
         };
         let shown = redact(&url, &secret_params);

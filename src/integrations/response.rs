@@ -129,11 +129,7 @@ impl Response {
                     Value::text(t)
                 }
             }
-            _ => Value::File(Rc::new(FileData {
-                name: file_name(&p.url, &self.headers),
-                content_type,
-                bytes: self.body.clone(),
-            })),
+            _ => Value::File(Rc::new(FileData::new(file_name(&p.url, &self.headers), content_type, self.body.clone()))),
         };
         if !p.detailed {
             return value;

@@ -51,7 +51,7 @@ fn scalar(out: &mut String, v: &Value) {
         Value::Text(t) => out.push_str(t),
         Value::Date(d) => out.push_str(&format_date(*d)),
         Value::DateTime(d) => out.push_str(&format_datetime(*d)),
-        Value::File(f) => out.push_str(&f.name),
+        Value::File(f) => out.push_str(&f.borrow().name),
         Value::Coll(_) => json(out, v, 0),
     }
 }

@@ -355,12 +355,34 @@ impl Coll {
     }
 }
 
-/// A file downloaded by `invokeurl` (binary response body).
+/// A FILE value: downloaded by `invokeurl`, made by `toFile`, `compress` or `extract`. Shared
+/// by reference like collections: `f.setFileName("a.txt")` renames the file for every holder.
 #[derive(Debug)]
-pub struct FileData {
+pub struct FileData(RefCell<FileMeta>);
+
+/// What a file holds: its name, content type, bytes, and what `setCharset`/`setParamName` set
+/// for an `invokeurl` upload.
+#[derive(Clone, Debug, Default)]
+pub struct FileMeta {
     pub name: String,
     pub content_type: String,
     pub bytes: Vec<u8>,
+    /// `setCharset("UTF-16")`: the encoding of the part in a multipart upload.
+    pub charset: Option<String>,
+    /// `setParamName("file")`: the form field name of the part in a multipart upload.
+    pub param_name: Option<String>,
+}
+
+impl FileData {
+    pub fn new(name: String, content_type: String, bytes: Vec<u8>) -> FileData {
+        FileData(RefCell::new(FileMeta { name, content_type, bytes, charset: None, param_name: None }))
+    }
+    pub fn borrow(&self) -> Ref<'_, FileMeta> {
+        self.0.borrow()
+    }
+    pub fn borrow_mut(&self) -> RefMut<'_, FileMeta> {
+        self.0.borrow_mut()
+    }
 }
 
 /// A map key. Deluge maps are JSON-like: keys are text, so `put(1, ..)` and `put("1", ..)`
