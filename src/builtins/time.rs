@@ -2,9 +2,11 @@
 //! Text rows that read a date (`toDate`, `toDateTime`, `unixEpoch`).
 //!
 //! Decisions (dg decides where Zoho is silent; Zoho's return types are followed otherwise):
-//! - `add...`/`sub...` (business days included), `toStartOfWeek`, `toStartOfMonth`, `edate` and
-//!   `eomonth` return a DateTime, also on a Date receiver (Zoho: `'01-Jan-2019'.addDay(11)` is
-//!   `'12-Jan-2019 00:00:00'`). A result outside years -9999..=9999 is an error.
+//! - `add...`/`sub...` (business days included), `toStartOfWeek` and `toStartOfMonth` return a
+//!   DateTime, also on a Date receiver (Zoho: `'01-Jan-2019'.addDay(11)` is
+//!   `'12-Jan-2019 00:00:00'`); `edate`, `eomonth`, `workday`, `nextWeekDay` and
+//!   `previousWeekDay` return a Date (their pages' examples print no time). A result outside
+//!   years -9999..=9999 is an error.
 //! - `hoursBetween` counts whole elapsed hours (truncated toward zero); `yearFraction` is the
 //!   elapsed time in days / 365, time of day included (Zoho).
 //! - `toString(pattern, tz)` reads the wall time in the local zone (`TZ`, else the system zone)
@@ -40,6 +42,16 @@ pub const BUILTINS: &[Builtin] = &[
     b("addBusinessDay", Recv::Time, 1, 1, add_business_day),
     b("subBusinessDay", Recv::Time, 1, 1, sub_business_day),
     b("edate", Recv::Time, 1, 1, edate),
+    b("workday", Recv::Time, 1, 1, workday),
+    b("nextWeekDay", Recv::Time, 1, 1, next_week_day),
+    b("previousWeekDay", Recv::Time, 1, 1, previous_week_day),
+    b("days360", Recv::Time, 1, 1, days360),
+    b("totalMonths", Recv::Time, 1, 1, total_months),
+    b("totalMonth", Recv::Time, 1, 1, total_months),
+    b("totalYears", Recv::Time, 1, 1, total_years),
+    b("totalYear", Recv::Time, 1, 1, total_years),
+    b("toTime", Recv::Time, 0, 1, to_date_time),
+    b("toTime", Recv::Text, 0, 1, to_date_time),
     b("eomonth", Recv::Time, 1, 1, eomonth),
     b("toDate", Recv::Time, 0, 1, to_date),
     b("toDate", Recv::Text, 0, 1, to_date),
@@ -190,19 +202,92 @@ fn sub_business_day(a: &[Value]) -> Result<Value> {
     shift(a, "subBusinessDay", Step::BusinessDays, -1)
 }
 
-/// `'31-Jan-2019'.edate(1)` is `28-Feb-2019 00:00:00` (like `addMonth`).
+/// `'01-Jan-2019'.edate(11)` is `01-Dec-2019`; `'01-Jan-2019 15:00:00'.edate(13)` is
+/// `01-Feb-2020` (Zoho: a date without the time; the day is clamped to the month's end).
 fn edate(a: &[Value]) -> Result<Value> {
-    shift(a, "edate", Step::Months, 1)
+    as_date(shift(a, "edate", Step::Months, 1)?)
 }
 
-/// `'15-Jan-2020 10:00:00'.eomonth(1)` is `29-Feb-2020 00:00:00`: the last day of the month
-/// `n` months away, at midnight.
+/// `'01-Jan-2019'.eomonth(1)` is `28-Feb-2019`: the last day of the month `n` months away.
 fn eomonth(a: &[Value]) -> Result<Value> {
-    let moved = shift(a, "eomonth", Step::Months, 1)?;
-    match moved {
-        Value::DateTime(dt) => Ok(Value::DateTime(midnight(dt.date().last_of_month()))),
+    match shift(a, "eomonth", Step::Months, 1)? {
+        Value::DateTime(dt) => Ok(Value::Date(dt.date().last_of_month())),
         other => Ok(other),
     }
+}
+
+/// `'15-Mar-2019'.workday(1)` is `18-Mar-2019`: business days added, the date without the time;
+/// a negative count gives the date unchanged (Zoho).
+fn workday(a: &[Value]) -> Result<Value> {
+    if int_arg(a, 1, "workday")? < 0 {
+        return Ok(Value::Date(recv(a).date()));
+    }
+    as_date(shift(a, "workday", Step::BusinessDays, 1)?)
+}
+
+fn as_date(v: Value) -> Result<Value> {
+    Ok(match v {
+        Value::DateTime(dt) => Value::Date(dt.date()),
+        other => other,
+    })
+}
+
+/// The weekday named by `args[1]` (`"Monday"`, any case, or its first three letters), 1 = Sunday.
+fn day_arg(a: &[Value], func: &str) -> Result<i64> {
+    const DAYS: [&str; 7] = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+    let name = text_arg(a, 1, func)?.trim().to_ascii_lowercase();
+    let pos = DAYS.iter().position(|d| *d == name || (name.len() == 3 && d.starts_with(&name)));
+    pos.map(|p| p as i64 + 1)
+        .ok_or_else(|| Error::runtime(format!("{func}: '{}' is not a day name such as \"Monday\"", a[1].to_text())))
+}
+
+/// `'20-Jul-2021'.nextWeekDay("Tuesday")` is `27-Jul-2021`: the first such day after the date.
+fn next_week_day(a: &[Value]) -> Result<Value> {
+    let (d, want) = (recv(a).date(), day_arg(a, "nextWeekDay")?);
+    let ahead = (want - weekday_sunday1(d) - 1).rem_euclid(7) + 1;
+    step_days(d, ahead, "nextWeekDay")
+}
+
+/// `'21-Jul-2021'.previousWeekDay("Wednesday")` is `14-Jul-2021`: the last such day before it.
+fn previous_week_day(a: &[Value]) -> Result<Value> {
+    let (d, want) = (recv(a).date(), day_arg(a, "previousWeekDay")?);
+    let back = (weekday_sunday1(d) - want - 1).rem_euclid(7) + 1;
+    step_days(d, -back, "previousWeekDay")
+}
+
+fn step_days(d: Date, n: i64, func: &str) -> Result<Value> {
+    add_days(midnight(d), n)
+        .map(|dt| Value::Date(dt.date()))
+        .ok_or_else(|| Error::runtime(format!("{func} on {} is out of the date range", Value::Date(d).to_text())))
+}
+
+/// `days360('31-Dec-1989', '01-Jan-1990')` is `1` (Zoho: it behaves as `daysBetween`).
+fn days360(a: &[Value]) -> Result<Value> {
+    Ok(Value::Int(days_between(recv(a), time_arg(a, 1, "days360")?)))
+}
+
+/// Whole calendar months from the receiver to the argument (negative when it is earlier):
+/// `'01-Feb-2019'.totalMonths('01-Mar-2019')` is `1` where `monthsBetween` gives `0`.
+fn calendar_months(from: DateTime, to: DateTime) -> i64 {
+    let months = |dt: DateTime| i64::from(dt.year()) * 12 + i64::from(dt.month());
+    let mut n = months(to) - months(from);
+    let rest = |dt: DateTime| (dt.day(), dt.time());
+    if n > 0 && rest(to) < rest(from) {
+        n -= 1;
+    } else if n < 0 && rest(to) > rest(from) {
+        n += 1;
+    }
+    n
+}
+
+/// `'01-Feb-2019'.totalMonths('01-Mar-2019')` is `1` (months of their real length, Zoho).
+fn total_months(a: &[Value]) -> Result<Value> {
+    Ok(Value::Int(calendar_months(recv(a), time_arg(a, 1, "totalMonths")?)))
+}
+
+/// `'01-Jan-2019'.totalYears('01-Jan-2020')` is `1` (years of their real length).
+fn total_years(a: &[Value]) -> Result<Value> {
+    Ok(Value::Int(calendar_months(recv(a), time_arg(a, 1, "totalYears")?) / 12))
 }
 
 /// The date in a Text receiver: `pattern` is a Java date pattern, else Deluge's date forms.

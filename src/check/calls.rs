@@ -15,7 +15,6 @@ use std::collections::HashMap;
 const NOT_IN_DG: &[&str] = &[
     "getUrl",
     "postUrl",
-    "toTime",
     "getAlpha",
     "getAlphaNumeric",
     "removeAllAlpha",
