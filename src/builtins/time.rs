@@ -46,6 +46,10 @@ pub const BUILTINS: &[Builtin] = &[
     b("nextWeekDay", Recv::Time, 1, 1, next_week_day),
     b("previousWeekDay", Recv::Time, 1, 1, previous_week_day),
     b("days360", Recv::Time, 1, 1, days360),
+    b("workDaysBetween", Recv::Time, 1, 3, work_days_between),
+    b("workDaysBetween", Recv::Text, 1, 3, work_days_between),
+    b("workDaysList", Recv::Time, 1, 3, work_days_list),
+    b("workDaysList", Recv::Text, 1, 3, work_days_list),
     b("totalMonths", Recv::Time, 1, 1, total_months),
     b("totalMonth", Recv::Time, 1, 1, total_months),
     b("totalYears", Recv::Time, 1, 1, total_years),
@@ -259,6 +263,99 @@ fn step_days(d: Date, n: i64, func: &str) -> Result<Value> {
     add_days(midnight(d), n)
         .map(|dt| Value::Date(dt.date()))
         .ok_or_else(|| Error::runtime(format!("{func} on {} is out of the date range", Value::Date(d).to_text())))
+}
+
+/// Which days are work days: not a weekend day (`args[2]`, day names; Saturday and Sunday by
+/// default) and not a holiday (`args[3]`, dates).
+struct WorkWeek {
+    weekend: [bool; 7],
+    holidays: Vec<Date>,
+}
+
+impl WorkWeek {
+    fn from_args(a: &[Value], func: &str) -> Result<WorkWeek> {
+        let mut weekend = [true, false, false, false, false, false, true];
+        if let Some(v) = a.get(2) {
+            weekend = [false; 7];
+            for item in list_items(v, 2, func)? {
+                let day = day_arg(&[Value::Null, item], func)?;
+                weekend[(day - 1) as usize] = true;
+            }
+        }
+        let mut holidays = Vec::new();
+        if let Some(v) = a.get(3) {
+            for item in list_items(v, 3, func)? {
+                let dt = as_datetime(&item).ok_or_else(|| super::arg_type_error(func, 3, "a list of dates", v))?;
+                holidays.push(dt.date());
+            }
+        }
+        Ok(WorkWeek { weekend, holidays })
+    }
+    fn works(&self, d: Date) -> bool {
+        !self.weekend[(weekday_sunday1(d) - 1) as usize] && !self.holidays.contains(&d)
+    }
+}
+
+fn list_items(v: &Value, i: usize, func: &str) -> Result<Vec<Value>> {
+    match v {
+        Value::Coll(c) if c.is_list() || c.is_undecided() => Ok(c.list().map(|l| l.clone()).unwrap_or_default()),
+        other => Err(super::arg_type_error(func, i, "a LIST", other)),
+    }
+}
+
+/// The two dates of a work-day function, as (from, to).
+fn date_pair(a: &[Value], func: &str) -> Result<(Date, Date)> {
+    Ok((time_arg(a, 0, func)?.date(), time_arg(a, 1, func)?.date()))
+}
+
+/// Caps the day-by-day walk of the work-day functions (about 27 years).
+const MAX_WORK_SPAN: i64 = 10_000;
+
+fn span_error(func: &str) -> Error {
+    Error::runtime(format!("{func}: the dates are more than {MAX_WORK_SPAN} days apart"))
+}
+
+/// `'1-Jan-2020'.workDaysBetween('6-Jan-2020')` is `3`: work days after the start date up to the
+/// end date; negative when the end date is earlier.
+fn work_days_between(a: &[Value]) -> Result<Value> {
+    let func = "workDaysBetween";
+    let (from, to) = date_pair(a, func)?;
+    let week = WorkWeek::from_args(a, func)?;
+    let span = days_between(midnight(from), midnight(to));
+    if span.abs() > MAX_WORK_SPAN {
+        return Err(span_error(func));
+    }
+    let (lo, hi, sign) = if span >= 0 { (from, to, 1) } else { (to, from, -1) };
+    let mut n = 0;
+    let mut d = lo;
+    while d < hi {
+        d = d.tomorrow().map_err(|_| span_error(func))?;
+        n += i64::from(week.works(d));
+    }
+    Ok(Value::Int(n * sign))
+}
+
+/// `'1-Jan-2020'.workDaysList('6-Jan-2020')` is `{01-Jan-2020,02-Jan-2020,03-Jan-2020,06-Jan-2020}`:
+/// the work days from the start date to the end date, both included; empty when the end is earlier.
+fn work_days_list(a: &[Value]) -> Result<Value> {
+    let func = "workDaysList";
+    let (from, to) = date_pair(a, func)?;
+    let week = WorkWeek::from_args(a, func)?;
+    if days_between(midnight(from), midnight(to)) > MAX_WORK_SPAN {
+        return Err(span_error(func));
+    }
+    let mut out = Vec::new();
+    let mut d = from;
+    while d <= to {
+        if week.works(d) {
+            out.push(Value::Date(d));
+        }
+        match d.tomorrow() {
+            Ok(next) => d = next,
+            Err(_) => break,
+        }
+    }
+    Ok(Value::list(out))
 }
 
 /// `days360('31-Dec-1989', '01-Jan-1990')` is `1` (Zoho: it behaves as `daysBetween`).
