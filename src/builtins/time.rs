@@ -39,10 +39,10 @@ pub const BUILTINS: &[Builtin] = &[
     b("subHour", Recv::Time, 1, 1, sub_hour),
     b("subMinutes", Recv::Time, 1, 1, sub_minutes),
     b("subSeconds", Recv::Time, 1, 1, sub_secs),
-    b("addBusinessDay", Recv::Time, 1, 1, add_business_day),
-    b("subBusinessDay", Recv::Time, 1, 1, sub_business_day),
+    b("addBusinessDay", Recv::Time, 1, 3, add_business_day),
+    b("subBusinessDay", Recv::Time, 1, 3, sub_business_day),
     b("edate", Recv::Time, 1, 1, edate),
-    b("workday", Recv::Time, 1, 1, workday),
+    b("workday", Recv::Time, 1, 3, workday),
     b("nextWeekDay", Recv::Time, 1, 1, next_week_day),
     b("previousWeekDay", Recv::Time, 1, 1, previous_week_day),
     b("days360", Recv::Time, 1, 1, days360),
@@ -198,11 +198,17 @@ fn sub_secs(a: &[Value]) -> Result<Value> {
 
 /// `'15-Mar-2019'.addBusinessDay(1)` is `18-Mar-2019 00:00:00` (Friday to Monday).
 fn add_business_day(a: &[Value]) -> Result<Value> {
+    if a.len() > 2 {
+        return shift_work_days(a, "addBusinessDay", 1);
+    }
     shift(a, "addBusinessDay", Step::BusinessDays, 1)
 }
 
 /// `'21-Jul-2021'.subBusinessDay(5)` is `14-Jul-2021 00:00:00`.
 fn sub_business_day(a: &[Value]) -> Result<Value> {
+    if a.len() > 2 {
+        return shift_work_days(a, "subBusinessDay", -1);
+    }
     shift(a, "subBusinessDay", Step::BusinessDays, -1)
 }
 
@@ -225,6 +231,9 @@ fn eomonth(a: &[Value]) -> Result<Value> {
 fn workday(a: &[Value]) -> Result<Value> {
     if int_arg(a, 1, "workday")? < 0 {
         return Ok(Value::Date(recv(a).date()));
+    }
+    if a.len() > 2 {
+        return as_date(shift_work_days(a, "workday", 1)?);
     }
     as_date(shift(a, "workday", Step::BusinessDays, 1)?)
 }
@@ -294,6 +303,23 @@ impl WorkWeek {
     fn works(&self, d: Date) -> bool {
         !self.weekend[(weekday_sunday1(d) - 1) as usize] && !self.holidays.contains(&d)
     }
+}
+
+/// `args[1]` work days (as `args[2]`/`args[3]` define them) forward (`sign` 1) or back, keeping
+/// the time of day: `'21-Jul-2021'.subBusinessDay(5, {"Sunday"}, {'20-Jul-2021'})`.
+fn shift_work_days(a: &[Value], func: &str, sign: i64) -> Result<Value> {
+    let (dt, n) = (recv(a), int_arg(a, 1, func)?);
+    let week = WorkWeek::from_args(a, func)?;
+    let step = if n < 0 { -sign } else { sign };
+    let (mut d, mut left, mut walked) = (dt.date(), n.unsigned_abs(), 0);
+    while left > 0 {
+        walked += 1;
+        let next = add_days(midnight(d), step).filter(|_| walked <= MAX_WORK_SPAN);
+        let stuck = || Error::runtime(format!("{func}: no {n} work days within {MAX_WORK_SPAN} days"));
+        d = next.ok_or_else(stuck)?.date();
+        left -= u64::from(week.works(d));
+    }
+    Ok(Value::DateTime(d.to_datetime(dt.time())))
 }
 
 fn list_items(v: &Value, i: usize, func: &str) -> Result<Vec<Value>> {
