@@ -32,16 +32,16 @@ fn a_typed_session_with_blocks_completion_and_history() {
     let home = tempfile::tempdir().unwrap();
     let mut p = start(home.path(), &[]);
     p.exp_string("dg> ").unwrap();
-    enter(&mut p, "total = 0;", "dg> ");
+    enter(&mut p, "tally = 0;", "dg> ");
     // a block over several lines: each unfinished line gets the continuation prompt
     enter(&mut p, "for each n in {1, 2, 3}", "... ");
     enter(&mut p, "{", "... ");
-    enter(&mut p, "  total = total + n;", "... ");
+    enter(&mut p, "  tally = tally + n;", "... ");
     enter(&mut p, "}", "dg> ");
-    // Tab completes a variable name ("tot" alone would also fit the built-in toText)...
-    keys(&mut p, "info tota");
+    // Tab completes a variable name (`tally`: `tot` would also match totalMonths/totalYears)...
+    keys(&mut p, "info tal");
     keys(&mut p, "\t");
-    p.exp_string("info total").unwrap();
+    p.exp_string("info tally").unwrap();
     p.send_line(" * 10;").unwrap();
     p.exp_string("60\r\n").unwrap();
     p.exp_string("dg> ").unwrap();
@@ -62,11 +62,11 @@ fn a_typed_session_with_blocks_completion_and_history() {
     p.send_line("info nope;").unwrap();
     p.exp_string("--> <repl>:11:6").unwrap();
     p.send_line(":vars").unwrap();
-    p.exp_string("total  Number  6").unwrap();
+    p.exp_string("tally  Number  6").unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
     let history = std::fs::read_to_string(home.path().join("repl_history")).expect("history file");
-    assert!(history.contains("total = total + n;"), "{history}");
+    assert!(history.contains("tally = tally + n;"), "{history}");
     assert!(history.contains(":vars"), "{history}");
 }
 

@@ -4,7 +4,6 @@
 
 /// Zoho's name -> why dg does not run it.
 const NOT_IMPLEMENTED: &[(&str, &str)] = &[
-    ("toTime", "not built yet"),
 ];
 
 /// Why dg does not implement this Zoho built-in (case-insensitive), if it is one of them.

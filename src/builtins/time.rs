@@ -2,9 +2,11 @@
 //! Text rows that read a date (`toDate`, `toDateTime`, `unixEpoch`).
 //!
 //! Decisions (dg decides where Zoho is silent; Zoho's return types are followed otherwise):
-//! - `add...`/`sub...` (business days included), `toStartOfWeek`, `toStartOfMonth`, `edate` and
-//!   `eomonth` return a DateTime, also on a Date receiver (Zoho: `'01-Jan-2019'.addDay(11)` is
-//!   `'12-Jan-2019 00:00:00'`). A result outside years -9999..=9999 is an error.
+//! - `add...`/`sub...` (business days included), `toStartOfWeek` and `toStartOfMonth` return a
+//!   DateTime, also on a Date receiver (Zoho: `'01-Jan-2019'.addDay(11)` is
+//!   `'12-Jan-2019 00:00:00'`); `edate`, `eomonth`, `workday`, `nextWeekDay` and
+//!   `previousWeekDay` return a Date (their pages' examples print no time). A result outside
+//!   years -9999..=9999 is an error.
 //! - `hoursBetween` counts whole elapsed hours (truncated toward zero); `yearFraction` is the
 //!   elapsed time in days / 365, time of day included (Zoho).
 //! - `toString(pattern, tz)` reads the wall time in the local zone (`TZ`, else the system zone)
@@ -37,9 +39,23 @@ pub const BUILTINS: &[Builtin] = &[
     b("subHour", Recv::Time, 1, 1, sub_hour),
     b("subMinutes", Recv::Time, 1, 1, sub_minutes),
     b("subSeconds", Recv::Time, 1, 1, sub_secs),
-    b("addBusinessDay", Recv::Time, 1, 1, add_business_day),
-    b("subBusinessDay", Recv::Time, 1, 1, sub_business_day),
+    b("addBusinessDay", Recv::Time, 1, 3, add_business_day),
+    b("subBusinessDay", Recv::Time, 1, 3, sub_business_day),
     b("edate", Recv::Time, 1, 1, edate),
+    b("workday", Recv::Time, 1, 3, workday),
+    b("nextWeekDay", Recv::Time, 1, 1, next_week_day),
+    b("previousWeekDay", Recv::Time, 1, 1, previous_week_day),
+    b("days360", Recv::Time, 1, 1, days360),
+    b("workDaysBetween", Recv::Time, 1, 3, work_days_between),
+    b("workDaysBetween", Recv::Text, 1, 3, work_days_between),
+    b("workDaysList", Recv::Time, 1, 3, work_days_list),
+    b("workDaysList", Recv::Text, 1, 3, work_days_list),
+    b("totalMonths", Recv::Time, 1, 1, total_months),
+    b("totalMonth", Recv::Time, 1, 1, total_months),
+    b("totalYears", Recv::Time, 1, 1, total_years),
+    b("totalYear", Recv::Time, 1, 1, total_years),
+    b("toTime", Recv::Time, 0, 1, to_date_time),
+    b("toTime", Recv::Text, 0, 1, to_date_time),
     b("eomonth", Recv::Time, 1, 1, eomonth),
     b("toDate", Recv::Time, 0, 1, to_date),
     b("toDate", Recv::Text, 0, 1, to_date),
@@ -182,27 +198,219 @@ fn sub_secs(a: &[Value]) -> Result<Value> {
 
 /// `'15-Mar-2019'.addBusinessDay(1)` is `18-Mar-2019 00:00:00` (Friday to Monday).
 fn add_business_day(a: &[Value]) -> Result<Value> {
+    if a.len() > 2 {
+        return shift_work_days(a, "addBusinessDay", 1);
+    }
     shift(a, "addBusinessDay", Step::BusinessDays, 1)
 }
 
 /// `'21-Jul-2021'.subBusinessDay(5)` is `14-Jul-2021 00:00:00`.
 fn sub_business_day(a: &[Value]) -> Result<Value> {
+    if a.len() > 2 {
+        return shift_work_days(a, "subBusinessDay", -1);
+    }
     shift(a, "subBusinessDay", Step::BusinessDays, -1)
 }
 
-/// `'31-Jan-2019'.edate(1)` is `28-Feb-2019 00:00:00` (like `addMonth`).
+/// `'01-Jan-2019'.edate(11)` is `01-Dec-2019`; `'01-Jan-2019 15:00:00'.edate(13)` is
+/// `01-Feb-2020` (Zoho: a date without the time; the day is clamped to the month's end).
 fn edate(a: &[Value]) -> Result<Value> {
-    shift(a, "edate", Step::Months, 1)
+    as_date(shift(a, "edate", Step::Months, 1)?)
 }
 
-/// `'15-Jan-2020 10:00:00'.eomonth(1)` is `29-Feb-2020 00:00:00`: the last day of the month
-/// `n` months away, at midnight.
+/// `'01-Jan-2019'.eomonth(1)` is `28-Feb-2019`: the last day of the month `n` months away.
 fn eomonth(a: &[Value]) -> Result<Value> {
-    let moved = shift(a, "eomonth", Step::Months, 1)?;
-    match moved {
-        Value::DateTime(dt) => Ok(Value::DateTime(midnight(dt.date().last_of_month()))),
+    match shift(a, "eomonth", Step::Months, 1)? {
+        Value::DateTime(dt) => Ok(Value::Date(dt.date().last_of_month())),
         other => Ok(other),
     }
+}
+
+/// `'15-Mar-2019'.workday(1)` is `18-Mar-2019`: business days added, the date without the time;
+/// a negative count gives the date unchanged (Zoho).
+fn workday(a: &[Value]) -> Result<Value> {
+    if int_arg(a, 1, "workday")? < 0 {
+        return Ok(Value::Date(recv(a).date()));
+    }
+    if a.len() > 2 {
+        return as_date(shift_work_days(a, "workday", 1)?);
+    }
+    as_date(shift(a, "workday", Step::BusinessDays, 1)?)
+}
+
+fn as_date(v: Value) -> Result<Value> {
+    Ok(match v {
+        Value::DateTime(dt) => Value::Date(dt.date()),
+        other => other,
+    })
+}
+
+/// The weekday named by `args[1]` (`"Monday"`, any case, or its first three letters), 1 = Sunday.
+fn day_arg(a: &[Value], func: &str) -> Result<i64> {
+    const DAYS: [&str; 7] = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+    let name = text_arg(a, 1, func)?.trim().to_ascii_lowercase();
+    let pos = DAYS.iter().position(|d| *d == name || (name.len() == 3 && d.starts_with(&name)));
+    pos.map(|p| p as i64 + 1)
+        .ok_or_else(|| Error::runtime(format!("{func}: '{}' is not a day name such as \"Monday\"", a[1].to_text())))
+}
+
+/// `'20-Jul-2021'.nextWeekDay("Tuesday")` is `27-Jul-2021`: the first such day after the date.
+fn next_week_day(a: &[Value]) -> Result<Value> {
+    let (d, want) = (recv(a).date(), day_arg(a, "nextWeekDay")?);
+    let ahead = (want - weekday_sunday1(d) - 1).rem_euclid(7) + 1;
+    step_days(d, ahead, "nextWeekDay")
+}
+
+/// `'21-Jul-2021'.previousWeekDay("Wednesday")` is `14-Jul-2021`: the last such day before it.
+fn previous_week_day(a: &[Value]) -> Result<Value> {
+    let (d, want) = (recv(a).date(), day_arg(a, "previousWeekDay")?);
+    let back = (weekday_sunday1(d) - want - 1).rem_euclid(7) + 1;
+    step_days(d, -back, "previousWeekDay")
+}
+
+fn step_days(d: Date, n: i64, func: &str) -> Result<Value> {
+    add_days(midnight(d), n)
+        .map(|dt| Value::Date(dt.date()))
+        .ok_or_else(|| Error::runtime(format!("{func} on {} is out of the date range", Value::Date(d).to_text())))
+}
+
+/// Which days are work days: not a weekend day (`args[2]`, day names; Saturday and Sunday by
+/// default) and not a holiday (`args[3]`, dates).
+struct WorkWeek {
+    weekend: [bool; 7],
+    holidays: Vec<Date>,
+}
+
+impl WorkWeek {
+    fn from_args(a: &[Value], func: &str) -> Result<WorkWeek> {
+        let mut weekend = [true, false, false, false, false, false, true];
+        if let Some(v) = a.get(2) {
+            weekend = [false; 7];
+            for item in list_items(v, 2, func)? {
+                let day = day_arg(&[Value::Null, item], func)?;
+                weekend[(day - 1) as usize] = true;
+            }
+        }
+        let mut holidays = Vec::new();
+        if let Some(v) = a.get(3) {
+            for item in list_items(v, 3, func)? {
+                let dt = as_datetime(&item).ok_or_else(|| super::arg_type_error(func, 3, "a list of dates", v))?;
+                holidays.push(dt.date());
+            }
+        }
+        Ok(WorkWeek { weekend, holidays })
+    }
+    fn works(&self, d: Date) -> bool {
+        !self.weekend[(weekday_sunday1(d) - 1) as usize] && !self.holidays.contains(&d)
+    }
+}
+
+/// `args[1]` work days (as `args[2]`/`args[3]` define them) forward (`sign` 1) or back, keeping
+/// the time of day: `'21-Jul-2021'.subBusinessDay(5, {"Sunday"}, {'20-Jul-2021'})`.
+fn shift_work_days(a: &[Value], func: &str, sign: i64) -> Result<Value> {
+    let (dt, n) = (recv(a), int_arg(a, 1, func)?);
+    let week = WorkWeek::from_args(a, func)?;
+    let step = if n < 0 { -sign } else { sign };
+    let (mut d, mut left, mut walked) = (dt.date(), n.unsigned_abs(), 0);
+    while left > 0 {
+        walked += 1;
+        let next = add_days(midnight(d), step).filter(|_| walked <= MAX_WORK_SPAN);
+        let stuck = || Error::runtime(format!("{func}: no {n} work days within {MAX_WORK_SPAN} days"));
+        d = next.ok_or_else(stuck)?.date();
+        left -= u64::from(week.works(d));
+    }
+    Ok(Value::DateTime(d.to_datetime(dt.time())))
+}
+
+fn list_items(v: &Value, i: usize, func: &str) -> Result<Vec<Value>> {
+    match v {
+        Value::Coll(c) if c.is_list() || c.is_undecided() => Ok(c.list().map(|l| l.clone()).unwrap_or_default()),
+        other => Err(super::arg_type_error(func, i, "a LIST", other)),
+    }
+}
+
+/// The two dates of a work-day function, as (from, to).
+fn date_pair(a: &[Value], func: &str) -> Result<(Date, Date)> {
+    Ok((time_arg(a, 0, func)?.date(), time_arg(a, 1, func)?.date()))
+}
+
+/// Caps the day-by-day walk of the work-day functions (about 27 years).
+const MAX_WORK_SPAN: i64 = 10_000;
+
+fn span_error(func: &str) -> Error {
+    Error::runtime(format!("{func}: the dates are more than {MAX_WORK_SPAN} days apart"))
+}
+
+/// `'1-Jan-2020'.workDaysBetween('6-Jan-2020')` is `3`: work days after the start date up to the
+/// end date; negative when the end date is earlier.
+fn work_days_between(a: &[Value]) -> Result<Value> {
+    let func = "workDaysBetween";
+    let (from, to) = date_pair(a, func)?;
+    let week = WorkWeek::from_args(a, func)?;
+    let span = days_between(midnight(from), midnight(to));
+    if span.abs() > MAX_WORK_SPAN {
+        return Err(span_error(func));
+    }
+    let (lo, hi, sign) = if span >= 0 { (from, to, 1) } else { (to, from, -1) };
+    let mut n = 0;
+    let mut d = lo;
+    while d < hi {
+        d = d.tomorrow().map_err(|_| span_error(func))?;
+        n += i64::from(week.works(d));
+    }
+    Ok(Value::Int(n * sign))
+}
+
+/// `'1-Jan-2020'.workDaysList('6-Jan-2020')` is `{01-Jan-2020,02-Jan-2020,03-Jan-2020,06-Jan-2020}`:
+/// the work days from the start date to the end date, both included; empty when the end is earlier.
+fn work_days_list(a: &[Value]) -> Result<Value> {
+    let func = "workDaysList";
+    let (from, to) = date_pair(a, func)?;
+    let week = WorkWeek::from_args(a, func)?;
+    if days_between(midnight(from), midnight(to)) > MAX_WORK_SPAN {
+        return Err(span_error(func));
+    }
+    let mut out = Vec::new();
+    let mut d = from;
+    while d <= to {
+        if week.works(d) {
+            out.push(Value::Date(d));
+        }
+        match d.tomorrow() {
+            Ok(next) => d = next,
+            Err(_) => break,
+        }
+    }
+    Ok(Value::list(out))
+}
+
+/// `days360('31-Dec-1989', '01-Jan-1990')` is `1` (Zoho: it behaves as `daysBetween`).
+fn days360(a: &[Value]) -> Result<Value> {
+    Ok(Value::Int(days_between(recv(a), time_arg(a, 1, "days360")?)))
+}
+
+/// Whole calendar months from the receiver to the argument (negative when it is earlier):
+/// `'01-Feb-2019'.totalMonths('01-Mar-2019')` is `1` where `monthsBetween` gives `0`.
+fn calendar_months(from: DateTime, to: DateTime) -> i64 {
+    let months = |dt: DateTime| i64::from(dt.year()) * 12 + i64::from(dt.month());
+    let mut n = months(to) - months(from);
+    let rest = |dt: DateTime| (dt.day(), dt.time());
+    if n > 0 && rest(to) < rest(from) {
+        n -= 1;
+    } else if n < 0 && rest(to) > rest(from) {
+        n += 1;
+    }
+    n
+}
+
+/// `'01-Feb-2019'.totalMonths('01-Mar-2019')` is `1` (months of their real length, Zoho).
+fn total_months(a: &[Value]) -> Result<Value> {
+    Ok(Value::Int(calendar_months(recv(a), time_arg(a, 1, "totalMonths")?)))
+}
+
+/// `'01-Jan-2019'.totalYears('01-Jan-2020')` is `1` (years of their real length).
+fn total_years(a: &[Value]) -> Result<Value> {
+    Ok(Value::Int(calendar_months(recv(a), time_arg(a, 1, "totalYears")?) / 12))
 }
 
 /// The date in a Text receiver: `pattern` is a Java date pattern, else Deluge's date forms.

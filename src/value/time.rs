@@ -124,29 +124,82 @@ fn skip_zone(sc: &mut Scan) -> Option<()> {
     named.then_some(())
 }
 
-/// Deluge date-time literal / text forms: `01-Jan-2019`, `7-Feb-2021`, `01-January-2019` with an
-/// optional ` HH:mm[:ss]` and optional ` AM`/` PM`; `MM/dd/yyyy` with the same optional time; ISO
-/// `2019-01-31`, `2019-01-31 10:20:30`, `2019-01-31T10:20:30.123+05:30` (an offset or `Z` is
-/// dropped, the wall time kept). Month names are case-insensitive; surrounding whitespace is
-/// ignored. `None` when the text is not a valid date.
+/// A year of 2 or 4 digits (2 digits in Java's window, see [`pivot_year`]).
+fn scan_year(sc: &mut Scan) -> Option<i64> {
+    match sc.num(2, 4)? {
+        (y, 4) => Some(y),
+        (yy, 2) => Some(pivot_year(yy)),
+        _ => None,
+    }
+}
+
+/// `MMM dd,yyyy`, `MMMM dd yy`, `E,MMM dd,yyyy` (a month name first, after an optional day name).
+fn scan_named_date(sc: &mut Scan) -> Option<Date> {
+    let mut word = sc.alpha();
+    if name_index(&DAYS, word).is_some() && sc.eat(",") {
+        sc.spaces();
+        word = sc.alpha();
+    }
+    let m = name_index(&MONTHS, word)?;
+    (sc.spaces() > 0).then_some(())?;
+    let d = sc.num(1, 2)?.0;
+    if !sc.eat(",") && sc.spaces() == 0 {
+        return None;
+    }
+    sc.spaces();
+    make_date(scan_year(sc)?, m, d)
+}
+
+/// The date part of a Deluge date text (Zoho's date-time data type page lists the forms): the
+/// date and whether it is ISO (`yyyy-MM-dd`, which may take a `T` and a zone after it).
+fn scan_date(sc: &mut Scan) -> Option<(Date, bool)> {
+    if sc.rest().starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some((scan_named_date(sc)?, false));
+    }
+    let (a, alen) = sc.num(1, 4)?;
+    let sep = [b'-', b'/', b'.', b' '].into_iter().find(|b| sc.rest().as_bytes().first() == Some(b))?;
+    sc.i += 1;
+    let sep_str = std::str::from_utf8(std::slice::from_ref(&sep)).ok()?;
+    if alen == 4 {
+        // yyyy-MM-dd, yyyy/MM/dd, yyyy.MM.dd
+        (sep != b' ').then_some(())?;
+        let m = sc.num(1, 2)?.0;
+        return Some((make_date(a, m, sc.after(sep_str, 1, 2)?)?, sep == b'-'));
+    }
+    if alen > 2 {
+        return None;
+    }
+    if matches!(sep, b'-' | b' ') && sc.rest().starts_with(|c: char| c.is_ascii_alphabetic()) {
+        // dd-MMM-yyyy, dd-MMMM-yy, dd MMM yyyy, dd MMM,yyyy
+        let m = name_index(&MONTHS, sc.alpha())?;
+        let joined = if sep == b'-' { sc.eat("-") } else { sc.eat(",") | (sc.spaces() > 0) };
+        joined.then_some(())?;
+        if sep == b' ' {
+            sc.spaces();
+        }
+        return Some((make_date(scan_year(sc)?, m, a)?, false));
+    }
+    // Numeric: dd-MM-yyyy before MM-dd-yyyy (and with `.` or ` `); MM/dd/yyyy before dd/MM/yyyy.
+    let b = sc.num(1, 2)?.0;
+    sc.eat(sep_str).then_some(())?;
+    let y = scan_year(sc)?;
+    let (first, second) = if sep == b'/' { ((y, a, b), (y, b, a)) } else { ((y, b, a), (y, a, b)) };
+    let date = make_date(first.0, first.1, first.2).or_else(|| make_date(second.0, second.1, second.2))?;
+    Some((date, false))
+}
+
+/// Deluge date-time literal / text forms, as listed on Zoho's date-time data type page:
+/// `01-Jan-2019`, `7-Feb-2021`, `01-January-19`, `01-02-2020` (day first), `01/31/2020` (month
+/// first), `2019-01-31`, `2019/01/31`, `15.08.1947`, `15 Aug 1947`, `15 Aug,1947`, `Aug 15,1947`,
+/// `Fri,Aug 15,1947`, ...; a numeric form whose first reading is not a date is read the other way
+/// round (`13/01/2020` is 13 January). Then an optional ` HH:mm[:ss]` and optional ` AM`/` PM`;
+/// ISO `2019-01-31T10:20:30.123+05:30` takes a `T` and an offset or `Z` (dropped, the wall time
+/// kept). Two-digit years are read in Java's window. Names are case-insensitive; surrounding
+/// whitespace is ignored. `None` when the text is not a valid date.
 pub fn parse_moment(s: &str) -> Option<Moment> {
     let s = s.trim();
     let mut sc = Scan { s, i: 0 };
-    let (a, alen) = sc.num(1, 4)?;
-    let iso = alen == 4;
-    let (y, m, d) = if iso && sc.eat("-") {
-        let m = sc.num(1, 2)?.0;
-        (a, m, sc.after("-", 1, 2)?)
-    } else if alen <= 2 && sc.eat("-") {
-        let m = name_index(&MONTHS, sc.alpha())?;
-        (sc.after("-", 4, 4)?, m, a)
-    } else if alen <= 2 && sc.eat("/") {
-        let d = sc.num(1, 2)?.0;
-        (sc.after("/", 4, 4)?, a, d)
-    } else {
-        return None;
-    };
-    let date = make_date(y, m, d)?;
+    let (date, iso) = scan_date(&mut sc)?;
     if sc.done() {
         return Some(Moment::Date(date));
     }
