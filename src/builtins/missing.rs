@@ -3,8 +3,7 @@
 //! same words. docs/functions.md is the whole table of Zoho's index.
 
 /// Zoho's name -> why dg does not run it.
-const NOT_IMPLEMENTED: &[(&str, &str)] = &[
-];
+const NOT_IMPLEMENTED: &[(&str, &str)] = &[];
 
 /// Why dg does not implement this Zoho built-in (case-insensitive), if it is one of them.
 pub fn not_implemented(name: &str) -> Option<&'static str> {

@@ -291,7 +291,7 @@ fn expr_depth(p: Pair, scope: &mut Scope) -> Result<(Expr, u32)> {
                 Rule::op_le => BinOp::Le,
                 Rule::op_gt => BinOp::Gt,
                 Rule::op_ge => BinOp::Ge,
-                Rule::op_in => BinOp::In,
+                Rule::op_in | Rule::op_not_in => BinOp::In,
                 Rule::op_add => BinOp::Add,
                 Rule::op_sub => BinOp::Sub,
                 Rule::op_mul => BinOp::Mul,
@@ -300,6 +300,11 @@ fn expr_depth(p: Pair, scope: &mut Scope) -> Result<(Expr, u32)> {
             };
             let sp = Span { start: l.span.start, end: r.span.end };
             let node = ExprKind::Binary(bin, Box::new(l), Box::new(r));
+            if op.as_rule() == Rule::op_not_in {
+                // `a not in b` is `!(a in b)`
+                let inner = Box::new(Spanned { node, span: sp });
+                return Ok((Spanned { node: ExprKind::Unary(UnOp::Not, inner), span: sp }, depth));
+            }
             Ok((Spanned { node, span: sp }, depth))
         })
         .parse(p.into_inner())

@@ -12,8 +12,8 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         expr | operand | number | dq_text | sq_text | kw_true | kw_false | kw_null | brace_lit | bracket_lit
         | paren | inline_if | invokeurl | invokeapi | insert_into | typed_ctor | call | qualified | variable
         | op_not | op_neg | op_pos | item | type_head | qual_head => "an expression",
-        op_or | op_and | op_eq | op_ne | op_le | op_ge | op_lt | op_gt | op_in | op_add | op_sub | op_mul | op_div
-        | op_mod | method_call | field | index => "an operator",
+        op_or | op_and | op_eq | op_ne | op_le | op_ge | op_lt | op_gt | op_in | op_not_in | op_add | op_sub
+        | op_mul | op_div | op_mod | method_call | field | index => "an operator",
         if_stmt | for_stmt | try_stmt | while_stmt | c_for_stmt | return_stmt | break_stmt | continue_stmt
         | info_stmt | sendmail_stmt | delete_stmt | alert_stmt | cancel_stmt | incdec_stmt | field_ui_stmt
         | client_ui_stmt | clear_stmt | assign_stmt | expr_stmt | empty_stmt | func_def | target => "a statement",
