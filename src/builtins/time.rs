@@ -53,6 +53,9 @@ pub const BUILTINS: &[Builtin] = &[
     b("totalMonths", Recv::Time, 1, 1, total_months),
     b("totalMonth", Recv::Time, 1, 1, total_months),
     b("totalYears", Recv::Time, 1, 1, total_years),
+    b("monthsDiff", Recv::Time, 1, 1, total_months),
+    b("yearsDiff", Recv::Time, 1, 1, total_years),
+    b("getDayOfYear", Recv::Time, 0, 0, day_of_year),
     b("totalYear", Recv::Time, 1, 1, total_years),
     b("toTime", Recv::Time, 0, 1, to_date_time),
     b("toTime", Recv::Text, 0, 1, to_date_time),
@@ -442,6 +445,12 @@ fn to_date_time(a: &[Value]) -> Result<Value> {
         Value::Text(_) => parse_text(a, "toDateTime")?.to_datetime(),
         _ => recv(a),
     }))
+}
+
+/// `'31-Dec-2020'.getDayOfYear()` is `366`
+/// (https://www.zoho.com/deluge/help/functions/datetime/getdayofyear.html).
+fn day_of_year(a: &[Value]) -> Result<Value> {
+    Ok(Value::Int(recv(a).day_of_year().into()))
 }
 
 /// `'05-Feb-2026'.getDay()` is `5`.
