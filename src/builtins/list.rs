@@ -282,6 +282,14 @@ fn sort(a: &[Value]) -> Result<Value> {
     } else {
         v.sort_by(|x, y| cmp(y, x));
     }
+    // A list made by `collection(...)` is sorted in place ("collection becomes ..."),
+    // https://www.zoho.com/deluge/help/functions/collection/sort.html
+    if c.borrow().collection {
+        if let Some(mut list) = c.list_mut() {
+            *list = v;
+        }
+        return Ok(a[0].clone());
+    }
     Ok(Value::list(v))
 }
 

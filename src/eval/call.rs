@@ -452,6 +452,14 @@ fn list_ctor(elem: Option<ElemType>, vals: Vec<(Option<Value>, Value)>) -> Resul
 
 /// `Collection()`, `Collection("a", "b")`, `Collection("k": "v", ...)`.
 fn collection_ctor(vals: Vec<(Option<Value>, Value)>, span: Span) -> Result<Value> {
+    let made = collection_values(vals, span)?;
+    if let Value::Coll(c) = &made {
+        c.borrow_mut().collection = true;
+    }
+    Ok(made)
+}
+
+fn collection_values(vals: Vec<(Option<Value>, Value)>, span: Span) -> Result<Value> {
     if vals.is_empty() {
         return Ok(Value::empty_collection());
     }

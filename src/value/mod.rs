@@ -93,6 +93,7 @@ impl Value {
             items: Items::Map(new_map(0)),
             elem: None,
             undecided: true,
+            collection: false,
         }))))
     }
 
@@ -272,6 +273,9 @@ pub struct CollData {
     pub elem: Option<ElemType>,
     /// Created as `{}`/`Collection()` and still empty: may become a list.
     pub undecided: bool,
+    /// Made by `collection(...)`: Zoho's collection pages sort such a list in place
+    /// (https://www.zoho.com/deluge/help/functions/collection/sort.html).
+    pub collection: bool,
 }
 
 /// A list or map shared by reference.
@@ -280,10 +284,15 @@ pub struct Coll(Rc<RefCell<CollData>>);
 
 impl Coll {
     pub fn new(items: Items) -> Coll {
-        Coll(Rc::new(RefCell::new(CollData { items, elem: None, undecided: false })))
+        Coll(Rc::new(RefCell::new(CollData { items, elem: None, undecided: false, collection: false })))
     }
     pub fn typed_list(elem: ElemType) -> Coll {
-        Coll(Rc::new(RefCell::new(CollData { items: Items::List(Vec::new()), elem: Some(elem), undecided: false })))
+        Coll(Rc::new(RefCell::new(CollData {
+            items: Items::List(Vec::new()),
+            elem: Some(elem),
+            undecided: false,
+            collection: false,
+        })))
     }
     pub fn borrow(&self) -> Ref<'_, CollData> {
         self.0.borrow()
