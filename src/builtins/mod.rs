@@ -84,20 +84,10 @@ fn table() -> &'static Table {
     static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t: Table = HashMap::default();
-        // Order matters where a name has several receivers: the first that accepts wins.
-        for group in [
-            text::BUILTINS,
-            number::BUILTINS,
-            list::BUILTINS,
-            map::BUILTINS,
-            time::BUILTINS,
-            misc::BUILTINS,
-            file::BUILTINS,
-            xml::BUILTINS,
-        ] {
-            for entry in group {
-                t.entry(entry.name.to_ascii_lowercase()).or_default().push(entry);
-            }
+        // Order matters where a name has several receivers: the first that accepts wins, so
+        // the table is filled in `all()`'s order.
+        for entry in all() {
+            t.entry(entry.name.to_ascii_lowercase()).or_default().push(entry);
         }
         t
     })

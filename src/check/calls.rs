@@ -27,7 +27,8 @@ impl<'a> Known<'a> {
         }
         Known { functions: map }
     }
-    fn function(&self, name: &str) -> Option<&'a Function> {
+    /// A script function by name as called (`f`, `thisapp.ns.f`), case-insensitive.
+    pub fn function(&self, name: &str) -> Option<&'a Function> {
         let short = name.rsplit('.').next().unwrap_or(name);
         self.functions.get(&short.to_ascii_lowercase()).copied()
     }

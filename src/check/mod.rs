@@ -134,14 +134,13 @@ pub fn check(sources: &[SourceFile], options: &Options) -> Report {
 
 fn check_script(src: &SourceFile, script: &Script, conns: &mut scopes::Connections, out: &mut Findings) {
     let known = calls::Known::new(&script.functions);
-    let functions = types::functions(&script.functions);
     if script.functions.is_empty() {
         check_body(src, &script.main, None, &known, conns, out);
-        types::check_body(&script.main, None, &functions, out);
+        types::check_body(&script.main, None, &known, out);
     }
     for f in &script.functions {
         check_body(src, &f.body, Some(f), &known, conns, out);
-        types::check_body(&f.body, Some(f), &functions, out);
+        types::check_body(&f.body, Some(f), &known, out);
     }
 }
 

@@ -7,27 +7,16 @@
 //! parameters. Anything else (`m.get("k")`, an `invokeurl` answer) is unknown, and an unknown
 //! type is never an error. Zoho's page: https://www.zoho.com/deluge/help/error-messages.html
 
+use super::calls::Known;
 use super::visit::each_expr;
 use super::{Diagnostic, Findings};
 use crate::builtins::{self, Recv};
 use crate::syntax::ast::{AssignOp, BinOp, Body, Expr, ExprKind, Function, Lit, Stmt, StmtKind, UnOp};
 use crate::value::time::{parse_moment, Moment};
 use crate::value::types::Ty;
-use std::collections::HashMap;
-
-/// The script's functions by lower-case short name.
-pub type Functions<'a> = HashMap<String, &'a Function>;
-
-pub fn functions(all: &[Function]) -> Functions<'_> {
-    let mut map = HashMap::new();
-    for f in all {
-        map.entry(f.name.to_ascii_lowercase()).or_insert(f);
-    }
-    map
-}
 
 struct Infer<'a> {
-    functions: &'a Functions<'a>,
+    functions: &'a Known<'a>,
     /// Each slot's type, from its first assignment; `None` once it was first given an
     /// unknown type (then nothing is checked for it).
     slots: Vec<Option<Option<Ty>>>,
@@ -35,7 +24,7 @@ struct Infer<'a> {
     out: &'a mut Findings,
 }
 
-pub fn check_body(body: &Body, function: Option<&Function>, functions: &Functions, out: &mut Findings) {
+pub fn check_body(body: &Body, function: Option<&Function>, functions: &Known, out: &mut Findings) {
     let mut cx = Infer { functions, slots: vec![None; body.slots.len()], function, out };
     for p in function.map_or(&[][..], |f| &f.params[..]) {
         if let Some(slot) = cx.slots.get_mut(p.var.slot as usize) {
@@ -162,7 +151,7 @@ impl Infer<'_> {
             },
             ExprKind::TypedCtor { kind, .. } => Ty::declared(kind),
             ExprKind::Call { name, .. } => {
-                if let Some(f) = self.functions.get(&name.to_ascii_lowercase()) {
+                if let Some(f) = self.functions.function(name) {
                     return Ty::declared(&f.return_type).filter(|t| *t != Ty::Void);
                 }
                 match name.to_ascii_lowercase().as_str() {
@@ -173,8 +162,7 @@ impl Infer<'_> {
                 }
             }
             ExprKind::UserCall { name, .. } => {
-                let short = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
-                let f = self.functions.get(&short)?;
+                let f = self.functions.function(name)?;
                 Ty::declared(&f.return_type).filter(|t| *t != Ty::Void)
             }
             // Only on a receiver of known type: Zoho types `m.get("k").toDate()` as unknown.
@@ -192,8 +180,7 @@ impl Infer<'_> {
     fn call_site(&mut self, e: &Expr) {
         match &e.node {
             ExprKind::Call { name, args } | ExprKind::UserCall { name, args } => {
-                let short = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
-                let Some(f) = self.functions.get(&short).copied() else { return };
+                let Some(f) = self.functions.function(name) else { return };
                 if args.len() != f.params.len() {
                     return;
                 }

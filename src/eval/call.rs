@@ -476,14 +476,15 @@ fn collection_values(vals: Vec<(Option<Value>, Value)>, span: Span) -> Result<Va
     Err(Error::runtime("Collection(...) takes either values or key: value pairs, not both").with_span(span))
 }
 
+/// The element type of `List:TYPE()`: one of Zoho's scalar type names (`Ty::declared`).
 fn elem_type(name: &str) -> Option<ElemType> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "string" | "text" => ElemType::Text,
-        "int" | "bigint" | "long" | "number" => ElemType::Int,
-        "decimal" | "float" | "double" => ElemType::Decimal,
-        "bool" | "boolean" => ElemType::Bool,
-        "date" => ElemType::Date,
-        "datetime" | "timestamp" => ElemType::DateTime,
+    Some(match Ty::declared(name)? {
+        Ty::Text => ElemType::Text,
+        Ty::Int => ElemType::Int,
+        Ty::Dec => ElemType::Decimal,
+        Ty::Bool => ElemType::Bool,
+        Ty::Date => ElemType::Date,
+        Ty::DateTime => ElemType::DateTime,
         _ => return None,
     })
 }
