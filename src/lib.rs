@@ -17,6 +17,7 @@ pub(crate) mod repl;
 pub(crate) mod sandbox;
 mod syntax;
 mod value;
+pub(crate) mod zoho;
 
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Frame, Interp, Limits};

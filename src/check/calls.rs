@@ -6,9 +6,10 @@ use super::visit::each_expr;
 use super::{Diagnostic, Findings};
 use crate::builtins::{self, Builtin};
 use crate::eval::{CREATOR_FUNCTIONS, WEB_FUNCTIONS};
-use crate::integrations::scopes;
 use crate::syntax::ast::{Arg, Body, Expr, ExprKind, Function, Span};
 use crate::syntax::SourceFile;
+use crate::value::Value;
+use crate::zoho::tasks;
 use std::collections::HashMap;
 
 /// The constructors callable by name.
@@ -230,13 +231,73 @@ fn task(span: Span, path: &str, args: &[Arg], out: &mut Findings) {
                 format!("zoho.{path} is not a task dg knows (dg run would stop here)"),
             )),
         }
-    } else if scopes::task_scope(path, None).is_none() {
-        out.push(Diagnostic::warning(
-            span,
-            "unknown-task",
-            format!("zoho.{path} is not an integration task dg knows (dg run would stop here)"),
-        ));
+    } else {
+        match tasks::lookup(path) {
+            None => {
+                let product = lower.split('.').next().unwrap_or_default();
+                let names: Vec<&str> = tasks::of_product(product).map(|t| t.name()).collect();
+                let hint = did_you_mean(path.rsplit('.').next().unwrap_or(path), names.iter().copied());
+                out.push(Diagnostic::warning(
+                    span,
+                    "unknown-task",
+                    format!("zoho.{path} is not an integration task dg knows (dg run would stop here){hint}"),
+                ))
+            }
+            Some(t) if args.len() < t.required() || args.len() > t.max_args() => {
+                let message = format!(
+                    "'{}' takes {}, but {} given: {}",
+                    t.full_name(),
+                    takes(t.required(), t.max_args()),
+                    given(args.len()),
+                    t.signature()
+                );
+                out.push(Diagnostic::error(span, "arity", message));
+            }
+            Some(t) => {
+                // A literal of the wrong type: most often a connection given before the
+                // optional arguments it must follow.
+                let last = args.last().and_then(|a| literal_value(&a.value));
+                let data = args.len() - usize::from(t.connection_at(args.len(), last.as_ref()).is_some());
+                for (i, (p, a)) in t.params.iter().zip(&args[..data]).enumerate() {
+                    let Some(v) = literal_value(&a.value) else { continue };
+                    if !p.kind.accepts(&v) {
+                        let hint = match v {
+                            Value::Text(_) if p.optional => format!(
+                                "; a connection goes after all {} arguments (pass {} for '{}')",
+                                t.params.len(),
+                                if p.kind == tasks::Kind::Map { "{}" } else { "null" },
+                                p.name
+                            ),
+                            _ => String::new(),
+                        };
+                        let message = format!(
+                            "'{}' argument {} ({}) must be {}, not {}{hint}",
+                            t.full_name(),
+                            i + 1,
+                            p.name,
+                            p.kind.name(),
+                            v.type_name()
+                        );
+                        out.push(Diagnostic::error(a.value.span, "argument-type", message));
+                    }
+                }
+            }
+        }
     }
+}
+
+/// The value of a literal argument (its type is what counts), `None` for other expressions.
+fn literal_value(e: &Expr) -> Option<Value> {
+    use crate::syntax::ast::Lit;
+    Some(match &e.node {
+        ExprKind::Lit(Lit::Text(t)) => Value::text(t),
+        ExprKind::Lit(Lit::Int(n)) => Value::Int(*n),
+        ExprKind::Lit(Lit::Dec(d)) => Value::Dec(*d),
+        ExprKind::Lit(Lit::Bool(b)) => Value::Bool(*b),
+        ExprKind::Map(_) => Value::map(crate::value::new_map(0)),
+        ExprKind::List(_) => Value::list(Vec::new()),
+        _ => return None,
+    })
 }
 
 /// "; did you mean 'size'?" for the nearest candidate, or nothing when none is near.

@@ -60,6 +60,8 @@ pub struct Options {
     pub syntax_only: bool,
     /// `--connections PATH`; otherwise the file `dg run` would use.
     pub connections: Option<PathBuf>,
+    /// Reads the connections file (the CLI's; `None`: no file, nothing is declared).
+    pub load: Option<scopes::LoadConnections>,
 }
 
 /// The findings of one file, sorted by position, with 1-based line/column of start and end.
@@ -108,7 +110,7 @@ impl Report {
 
 /// Check files that are already read.
 pub fn check(sources: &[SourceFile], options: &Options) -> Report {
-    let mut conns = scopes::Connections::new(options.connections.clone());
+    let mut conns = scopes::Connections::new(options.connections.clone(), options.load);
     let mut files = Vec::with_capacity(sources.len());
     for src in sources {
         let (script, syntax) = recover::parse_all(src);

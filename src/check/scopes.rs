@@ -6,10 +6,9 @@
 use super::visit::each_expr;
 use super::{Diagnostic, Findings};
 use crate::error::Error;
-use crate::integrations::config::valid_link;
-use crate::integrations::registry::Registry;
-use crate::integrations::{catalog, scopes};
 use crate::syntax::ast::{Arg, AssignOp, BinOp, BlockPair, Body, Expr, ExprKind, Lit, Span, StmtKind};
+use crate::zoho::connections::ConnectionsFile;
+use crate::zoho::{catalog, scopes, tasks};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -25,26 +24,36 @@ pub struct Usage {
     pub missing: Vec<String>,
 }
 
-/// The connections file (opened on first use) and what the scripts need, by link name.
+/// Reads the connections file: `--connections PATH`, or the one `dg run` would use.
+pub type LoadConnections = fn(Option<&std::path::Path>) -> Result<ConnectionsFile, Error>;
+
+/// The connections file (read on first use) and what the scripts need, by link name.
 pub struct Connections {
     explicit: Option<PathBuf>,
-    registry: Option<Result<Registry, Error>>,
+    load: Option<LoadConnections>,
+    file: Option<Result<ConnectionsFile, Error>>,
     pub usage: BTreeMap<String, Usage>,
 }
 
 impl Connections {
-    pub fn new(explicit: Option<PathBuf>) -> Connections {
-        Connections { explicit, registry: None, usage: BTreeMap::new() }
+    pub fn new(explicit: Option<PathBuf>, load: Option<LoadConnections>) -> Connections {
+        Connections { explicit, load, file: None, usage: BTreeMap::new() }
     }
 
     /// The connections file could not be read: the error (reported once, by the caller).
     pub fn error(&self) -> Option<&Error> {
-        self.registry.as_ref().and_then(|r| r.as_ref().err())
+        self.file.as_ref().and_then(|r| r.as_ref().err())
     }
 
-    fn registry(&mut self) -> Option<&Registry> {
-        let explicit = self.explicit.as_deref();
-        self.registry.get_or_insert_with(|| Registry::open(explicit)).as_ref().ok()
+    fn file(&mut self) -> Option<&ConnectionsFile> {
+        let (explicit, load) = (self.explicit.as_deref(), self.load);
+        self.file
+            .get_or_insert_with(|| match load {
+                Some(load) => load(explicit),
+                None => Ok(ConnectionsFile::default()),
+            })
+            .as_ref()
+            .ok()
     }
 
     /// Check every task and invokeurl of a body.
@@ -58,30 +67,36 @@ impl Connections {
     }
 
     fn task(&mut self, span: Span, path: &str, args: &[Arg], consts: &Consts, out: &mut Findings) {
-        let Some((service, _)) = scopes::task_scope(path, None) else { return };
-        let module_at = scopes::module_arg(path);
-        let Some(reg) = self.registry() else { return };
-        // The last argument is the connection when it names one, or reads like a link name
-        // and is not the task's module (`zoho.crm.getRecords("Leads")`). Without one (or with
-        // `""`), the service's system connection is used.
-        let last = args.last().filter(|a| a.key.is_none()).and_then(|a| text_of(&a.value, consts));
-        let named = last.as_deref().filter(|link| {
-            let link_like = valid_link(link) && link.starts_with(|c: char| c.is_ascii_lowercase());
-            reg.file.connections.contains_key(*link) || (link_like && module_at != Some(args.len() - 1))
-        });
-        let (link, at) = match named {
-            Some(link) => (link.to_string(), args.len() - 1),
-            None => match reg.file.system_connection(service) {
-                Some(c) => (c.link.clone(), args.len() - usize::from(last.as_deref() == Some(""))),
+        let Some(t) = tasks::lookup(path) else { return };
+        let service = t.product.service;
+        let Some(file) = self.file() else { return };
+        // The connection is the argument after the task's signature, by position; without it
+        // (or with `""`), the service's system connection is used.
+        let last = args.last().and_then(|a| text_of(&a.value, consts)).map(crate::value::Value::from_string);
+        let given = if t.connection_at(args.len(), last.as_ref()).is_some() || args.len() == t.max_args() {
+            match text_of(&args[args.len() - 1].value, consts) {
+                Some(link) => Some(link),
+                // A connection that is not a literal: known only when the script runs.
+                None => return,
+            }
+        } else {
+            None
+        };
+        let data = if given.is_some() { args.len() - 1 } else { args.len().min(t.params.len()) };
+        let link = match given.filter(|l| !l.is_empty()) {
+            Some(link) => link,
+            None => match file.system_connection(service) {
+                Some(c) => c.link.clone(),
                 None => return,
             },
         };
-        let needed = match module_at {
+        let texts: Vec<Option<String>> = args[..data].iter().map(|a| text_of(&a.value, consts)).collect();
+        let needed = match t.module_arg() {
             // A module that is not a literal: its scope is known only when the script runs.
-            Some(i) if i < at => text_of(&args[i].value, consts).and_then(|m| scopes::task_scope(path, Some(&m))),
-            _ => scopes::task_scope(path, None),
+            Some(i) if i < data && texts[i].is_none() => None,
+            _ => Some(t.scope(&texts)),
         };
-        self.record(span, &link, Some(service.to_string()), needed.map(|(_, s)| s), &format!("zoho.{path}"), out);
+        self.record(span, &link, Some(service.to_string()), needed, &format!("zoho.{path}"), out);
     }
 
     fn invoke(&mut self, span: Span, pairs: &[BlockPair], consts: &Consts, out: &mut Findings) {
@@ -99,10 +114,10 @@ impl Connections {
         .map(|m| m.to_ascii_uppercase())
         .filter(|m| ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&m.as_str()));
         let url = get("url").and_then(|u| prefix_of(u, consts, 0)).and_then(|(p, whole)| url_for_scope(&p, whole));
-        let Some(reg) = self.registry() else { return };
-        let (service, needed) = match reg.file.connections.get(&link) {
+        let Some(file) = self.file() else { return };
+        let (service, needed) = match file.connections.get(&link) {
             Some(conn) => {
-                let service = reg.file.service_of(conn).ok();
+                let service = file.service_of(conn).ok();
                 let needed = match (&service, &method, &url) {
                     (Some(s), Some(m), Some((u, _))) => scopes::scope_for_request(s, m, u),
                     _ => None,
@@ -138,9 +153,9 @@ impl Connections {
         what: &str,
         out: &mut Findings,
     ) {
-        let Some(reg) = self.registry() else { return };
-        let conn = reg.file.connections.get(link).cloned();
-        let place = match &reg.file.path {
+        let Some(file) = self.file() else { return };
+        let conn = file.connections.get(link).cloned();
+        let place = match &file.path {
             Some(p) => format!("in {}", p.display()),
             None => "(there is no connections file)".to_string(),
         };

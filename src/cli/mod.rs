@@ -96,6 +96,11 @@ enum ServiceAction {
     List,
     /// One service: auth type, endpoints, scopes
     Show { service: String },
+    /// The zoho.* integration tasks dg runs: signature, scope, REST call, answer
+    Tasks {
+        /// Only this product's tasks (crm, books, desk, creator, cliq, projects, ...)
+        product: Option<String>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -186,9 +191,10 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
     match cli.command {
         Command::Run(args) => run(&args, host, err),
         Command::Check(args) => check(&args, host, err),
-        Command::Repl { sandbox, connections } => {
-            crate::repl::run(&crate::repl::Options { sandbox, connections }, host)
-        }
+        Command::Repl { sandbox, connections } => crate::repl::run(
+            &crate::repl::Options { sandbox: sandbox.then_some(start_sandbox as _), connections },
+            host,
+        ),
         Command::Connections { action, connections } => connections_command(action, connections, host, err),
         Command::Services { action, connections } => services_command(action, connections, host, err),
         Command::Sandbox { action } => sandbox_command(action, host, err),
@@ -250,6 +256,14 @@ fn connections_command(action: ConnAction, path: Option<PathBuf>, host: &mut dyn
     report(result, host, err)
 }
 
+/// `--sandbox`: start the offline sandbox in this process (on the first Zoho call) and hand
+/// its URL and token to the request pipeline.
+fn start_sandbox() -> Result<(String, String), crate::Error> {
+    let dir = crate::integrations::store::state_dir().map_err(|e| crate::Error::runtime(e.to_string()))?;
+    let sb = crate::sandbox::start(&dir)?;
+    Ok((sb.url, sb.token))
+}
+
 fn sandbox_command(action: SandboxAction, host: &mut dyn Host, err: &mut String) -> i32 {
     let dir = match crate::integrations::store::state_dir() {
         Ok(d) => d,
@@ -276,6 +290,12 @@ fn services_command(action: ServiceAction, path: Option<PathBuf>, host: &mut dyn
             let reg = crate::integrations::registry::Registry::open(path.as_deref()).ok();
             commands::services_show(reg.as_ref(), &service)
         }
+        ServiceAction::Tasks { product } => crate::zoho::tasks::reference_markdown(product.as_deref())
+            .map(|t| t.trim_end().to_string())
+            .ok_or_else(|| {
+                let known: Vec<&str> = crate::zoho::tasks::products().iter().map(|p| p.id).collect();
+                Error::usage(format!("unknown product '{}' (one of {})", product.unwrap_or_default(), known.join(", ")))
+            }),
     };
     report(result, host, err)
 }
@@ -339,8 +359,13 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     let limits =
         Limits { statements: args.statement_limit, timeout: args.timeout.map(std::time::Duration::from_secs_f64) };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
-    let mut net = crate::integrations::net_host::NetHost::new(host, args.connections.clone(), args.trace, args.sandbox)
-        .with_deadline(limits.timeout);
+    let mut net = crate::integrations::net_host::NetHost::new(
+        host,
+        args.connections.clone(),
+        args.trace,
+        args.sandbox.then_some(start_sandbox as _),
+    )
+    .with_deadline(limits.timeout);
     let mut interp = Interp::new(&mut net, src.clone(), limits);
     for (name, v) in system {
         interp.set_system_value(&name["zoho.".len()..], v);
@@ -393,7 +418,11 @@ fn check(args: &CheckArgs, host: &mut dyn Host, err: &mut String) -> i32 {
             }
         }
     }
-    let options = crate::check::Options { syntax_only: args.syntax, connections: args.connections.clone() };
+    let options = crate::check::Options {
+        syntax_only: args.syntax,
+        connections: args.connections.clone(),
+        load: Some(crate::integrations::config::load_for_check),
+    };
     let report = crate::check::check(&sources, &options);
     let text = if args.format == "json" { report.json() } else { report.text() };
     if !text.is_empty() {

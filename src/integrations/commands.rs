@@ -1,13 +1,13 @@
 //! `dg connections ...` and `dg services ...`: connect, list, show, revoke and delete
 //! connections; list and show services. Output never contains a secret.
 
-use super::catalog;
 use super::config::Connection;
 use super::oauth;
 use super::registry::{apply_tokens, now, Registry};
-use super::service::{AuthType, GrantType};
 use super::store::{Record, Secrets, Status};
 use crate::error::Error;
+use crate::zoho::catalog;
+use crate::zoho::service::{AuthType, GrantType};
 use secrecy::SecretString;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;

@@ -5,12 +5,12 @@
 use super::oauth::oauth1;
 use super::registry::{Credential, Registry};
 use super::response::{self, Failure, Response};
-use super::scopes;
-use super::service::{AuthType, ParamType};
 use super::store::Secrets;
 use crate::error::Error;
 use crate::host::HttpRequest;
 use crate::value::Value;
+use crate::zoho::scopes;
+use crate::zoho::service::{AuthType, ParamType};
 use secrecy::ExposeSecret;
 use std::time::{Duration, Instant};
 
@@ -228,6 +228,10 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
     Ok(Prepared { method, url, headers, query, body, connection, detailed, as_file, download_cap })
 }
 
+/// Starts the offline sandbox and gives its URL and access token (`--sandbox`; the CLI owns
+/// the sandbox, the pipeline only sends to it).
+pub type StartSandbox = fn() -> Result<(String, String), Error>;
+
 /// The network side of a run: the registry, a lazily created runtime and HTTP client.
 pub struct Net {
     connections: Option<std::path::PathBuf>,
@@ -237,9 +241,10 @@ pub struct Net {
     /// Token requests never follow redirects (a redirect could carry the client secret away).
     token_http: Option<reqwest::Client>,
     pub trace: bool,
-    /// `--sandbox`: Zoho hosts go to this in-process sandbox, started on first use.
-    pub(super) offline: bool,
-    pub(super) sandbox: Option<crate::sandbox::Sandbox>,
+    /// `--sandbox`: Zoho hosts go to the sandbox this function starts (on first use) ...
+    pub(super) offline: Option<StartSandbox>,
+    /// ... at this URL, with this token.
+    pub(super) sandbox: Option<(String, String)>,
     /// Sandbox access tokens of declared connections, by link name.
     pub(super) sandbox_tokens: std::collections::HashMap<String, String>,
     /// `--timeout`: when the run must end, and the limit as given (for the message).
@@ -250,7 +255,7 @@ pub struct Net {
 }
 
 impl Net {
-    pub fn new(connections: Option<std::path::PathBuf>, trace: bool, offline: bool) -> Net {
+    pub fn new(connections: Option<std::path::PathBuf>, trace: bool, offline: Option<StartSandbox>) -> Net {
         Net {
             connections,
             registry: None,
@@ -335,11 +340,36 @@ impl Net {
 
     /// Run one invokeurl block; `note` receives `--trace` lines.
     pub fn invoke(&mut self, req: &HttpRequest, note: &mut dyn FnMut(&str)) -> Result<Value, Error> {
-        let p = prepare(req)?;
+        let mut p = prepare(req)?;
         self.client()?;
-        if self.offline {
-            return self.invoke_offline(p, note);
+        let mut cred =
+            if self.offline.is_some() { self.sandbox_target(&mut p, note)? } else { self.zoho_target(&mut p, note)? };
+        let mut response = self.send(&p, cred.as_ref(), note)?;
+        // Zoho: an expired or revoked access token answers 401 INVALID_TOKEN: refresh once
+        // (once per connection and run: a fresh token refused again is not the token's age).
+        // The sandbox's tokens do not expire.
+        if response.status == 401 && is_invalid_token(&response.body) && self.offline.is_none() {
+            if let (Some(link), Some(c)) = (&p.connection, &cred) {
+                if c.service.auth == AuthType::OAuth2 && !self.refreshed_on_401.insert(link.clone()) {
+                    if self.trace {
+                        note(&format!(
+                            "trace: connection '{link}' was refreshed once this run already: the 401 is returned as it is"
+                        ));
+                    }
+                } else if c.service.auth == AuthType::OAuth2 {
+                    let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
+                    let registry = self.registry.as_ref().expect("registry");
+                    cred = Some(registry.credential(link, rt, http, true)?);
+                    response = self.send(&p, cred.as_ref(), note)?;
+                }
+            }
         }
+        Ok(response.into_value(&p))
+    }
+
+    /// The real target's step of the pipeline: the connection's scope check (before anything
+    /// touches the network), its credential, and the URL retargeted to its data center.
+    fn zoho_target(&mut self, p: &mut Prepared, note: &mut dyn FnMut(&str)) -> Result<Option<Credential>, Error> {
         let mut cred = None;
         if let Some(link) = &p.connection {
             let registry = self.registry()?;
@@ -363,7 +393,6 @@ impl Net {
             let registry = self.registry.as_ref().expect("registry");
             cred = Some(registry.credential(link, rt, http, false)?);
         }
-        let mut p = p;
         if let (Some(link), Some(c)) = (&p.connection, &cred) {
             let conn = self.registry.as_ref().expect("registry").connection(link)?;
             if let Some(url) = retarget(&p.url, conn.api_url.as_deref(), c.api_domain.as_deref(), &c.service) {
@@ -373,26 +402,7 @@ impl Net {
                 p.url = url;
             }
         }
-        let mut response = self.send(&p, cred.as_ref(), note)?;
-        // Zoho: an expired or revoked access token answers 401 INVALID_TOKEN: refresh once
-        // (once per connection and run: a fresh token refused again is not the token's age).
-        if response.status == 401 && is_invalid_token(&response.body) {
-            if let (Some(link), Some(c)) = (&p.connection, &cred) {
-                if c.service.auth == AuthType::OAuth2 && !self.refreshed_on_401.insert(link.clone()) {
-                    if self.trace {
-                        note(&format!(
-                            "trace: connection '{link}' was refreshed once this run already: the 401 is returned as it is"
-                        ));
-                    }
-                } else if c.service.auth == AuthType::OAuth2 {
-                    let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
-                    let registry = self.registry.as_ref().expect("registry");
-                    cred = Some(registry.credential(link, rt, http, true)?);
-                    response = self.send(&p, cred.as_ref(), note)?;
-                }
-            }
-        }
-        Ok(response.into_value(&p))
+        Ok(cred)
     }
 
     pub(super) fn send(
@@ -490,7 +500,7 @@ fn retarget(
     url: &reqwest::Url,
     api_url: Option<&str>,
     api_domain: Option<&str>,
-    svc: &super::service::Service,
+    svc: &crate::zoho::service::Service,
 ) -> Option<reqwest::Url> {
     let host = url.host_str()?;
     let ours = svc.hosts.iter().any(|h| scopes::host_matches(h, host, url.port_or_known_default()));

@@ -1,7 +1,7 @@
-//! Everything that reaches the network: services, connections, scopes, OAuth, the token
-//! store and invokeurl. The only code that uses tokio and reqwest.
+//! Everything that reaches the network: connections, OAuth, the token store and the one
+//! request pipeline for invokeurl and integration tasks. The only code that uses tokio and
+//! reqwest. What dg knows about Zoho's products lives in `crate::zoho`.
 
-pub mod catalog;
 pub mod commands;
 pub mod config;
 mod http;
@@ -10,7 +10,4 @@ pub mod oauth;
 mod offline;
 pub mod registry;
 mod response;
-pub mod scopes;
-pub mod service;
 pub mod store;
-pub mod tasks;

@@ -2,11 +2,12 @@
 //! integration tasks go through the connection registry (created on first use, so scripts
 //! that never touch the network pay nothing for it).
 
+pub use super::http::StartSandbox;
 use super::http::{refusal, Net};
-use super::{catalog, scopes, tasks};
 use crate::error::Error;
 use crate::host::{Host, HttpRequest, InfoCap};
 use crate::value::Value;
+use crate::zoho::{catalog, scopes, tasks};
 
 pub struct NetHost<'a> {
     inner: &'a mut dyn Host,
@@ -22,9 +23,14 @@ impl<'a> NetHost<'a> {
         inner: &'a mut dyn Host,
         connections: Option<std::path::PathBuf>,
         trace: bool,
-        sandbox: bool,
+        sandbox: Option<StartSandbox>,
     ) -> NetHost<'a> {
-        NetHost { inner, net: Net::new(connections, trace, sandbox), sandbox, info_cap: InfoCap::default() }
+        NetHost {
+            inner,
+            net: Net::new(connections, trace, sandbox),
+            sandbox: sandbox.is_some(),
+            info_cap: InfoCap::default(),
+        }
     }
 
     /// `--timeout`: requests still running at the run's deadline end with the limit error.
@@ -35,30 +41,32 @@ impl<'a> NetHost<'a> {
         self
     }
 
-    /// Which connection a task uses, and the arguments left once it is taken off: its last
-    /// argument when that names a declared connection (or is `""`), else the service's system
-    /// connection (in the sandbox, a built-in one holding every scope of the service).
-    fn task_connection<'v>(
-        &mut self,
-        path: &str,
-        service: &str,
-        args: &'v [Value],
-    ) -> Result<(String, &'v [Value]), Error> {
-        let registry = self.net.registry()?;
-        let mut rest = args;
-        if let Some(Value::Text(t)) = args.last() {
-            if registry.file.connections.contains_key(&**t) {
-                return Ok((t.to_string(), &args[..args.len() - 1]));
-            }
-            if t.is_empty() {
-                rest = &args[..args.len() - 1];
-            }
+    /// Which connection a task uses: the argument after its signature (by position, from the
+    /// task table), else the service's system connection (in the sandbox, a built-in one
+    /// holding every scope of the service). A link the sandbox does not find declared is lent
+    /// the sandbox's own connection by the pipeline.
+    fn task_connection(&mut self, task: &tasks::Task, given: Option<String>) -> Result<String, Error> {
+        let service = task.product.service;
+        if let Some(link) = given {
+            return Ok(link);
         }
+        if task.row.conn == tasks::Conn::Required && !self.sandbox {
+            return Err(Error::runtime(format!(
+                "{} needs its connection argument: Zoho's page marks it mandatory outside {} ({}): {}",
+                task.full_name(),
+                task.product.name,
+                task.row.page,
+                task.signature()
+            )));
+        }
+        let registry = self.net.registry()?;
         match registry.file.system_connection(service) {
-            Some(c) => Ok((c.link.clone(), rest)),
-            None if self.sandbox => Ok((super::offline::system_link(service), rest)),
+            Some(c) => Ok(c.link.clone()),
+            None if self.sandbox => Ok(super::offline::system_link(service)),
             None => Err(Error::runtime(format!(
-                "zoho.{path} needs a connection: pass its link name as the last argument, or declare one with `system = true` for service '{service}'"
+                "{} needs a connection: pass its link name as argument {}, or declare one with `system = true` for service '{service}'",
+                task.full_name(),
+                task.max_args()
             ))),
         }
     }
@@ -85,28 +93,38 @@ impl Host for NetHost<'_> {
     }
 
     fn zoho_task(&mut self, path: &str, args: &[Value]) -> Result<Value, Error> {
-        let module =
-            scopes::module_arg(path).and_then(|i| args.get(i)).and_then(|v| v.as_text()).map(|t| t.to_string());
-        let Some((service, needed)) = scopes::task_scope(path, module.as_deref()) else {
+        let Some(task) = tasks::lookup(path) else {
             return Err(Error::runtime(format!("zoho.{path} is not an integration task dg knows")));
         };
-        let (link, args) = self.task_connection(path, service, args)?;
+        let (data, given) = tasks::split_args(task, args)?;
+        let link = self.task_connection(task, given)?;
         // The task's own scope is checked first, before its REST call is even built.
-        let (granted, data_center) = if link.starts_with('@') {
+        let service = task.product.service;
+        let sandbox_lends =
+            link.starts_with('@') || (self.sandbox && !self.net.registry()?.file.connections.contains_key(&link));
+        let (granted, data_center) = if sandbox_lends {
             (catalog::service(service).map(|s| s.scopes.clone()).unwrap_or_default(), None)
         } else {
             let conn = self.net.registry()?.connection(&link)?;
             (conn.scopes.clone(), conn.data_center.clone())
         };
+        let texts: Vec<Option<String>> = data
+            .iter()
+            .map(|v| match v {
+                Value::Null => None,
+                Value::Text(t) if t.is_empty() => None,
+                v => Some(v.to_text()),
+            })
+            .collect();
+        let needed = task.scope(&texts);
         if !scopes::grants(&granted, &needed) {
-            return Err(refusal(&format!("zoho.{path}"), &link, &needed, &granted));
+            return Err(refusal(&task.full_name(), &link, &needed, &granted));
         }
-        let call = tasks::build(path, args)?;
         let dc = catalog::data_center(data_center.as_deref().unwrap_or("com"))
             .ok_or_else(|| Error::runtime("unknown data center"))?;
-        let req = tasks::request(&call, &dc.api_domain, &link);
+        let req = tasks::request(task, data, &tasks::api_base(task.product, &dc), &link)?;
         let inner = &mut *self.inner;
         let answer = self.net.invoke(&req, &mut |line| inner.note(line))?;
-        tasks::shape(&call, answer).map_err(|why| Error::runtime(format!("zoho.{path}: {why}")))
+        tasks::shape(task, answer).map_err(|why| Error::runtime(format!("{}: {why}", task.full_name())))
     }
 }

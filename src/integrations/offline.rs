@@ -1,15 +1,15 @@
-//! Sandbox mode (`--sandbox`): every Zoho host goes to the built-in offline sandbox, other
-//! hosts are refused, and declared Zoho connections are connected to the sandbox's accounts
-//! server automatically, keeping their declared scopes.
+//! The sandbox as a target of the one request pipeline (`--sandbox`): every Zoho host goes to
+//! the offline sandbox the CLI hands over (its URL and token), other hosts are refused, and
+//! declared Zoho connections are connected to the sandbox's accounts server automatically,
+//! keeping their declared scopes. Only the credential and the URL differ; sending is shared.
 
 use super::http::{redact, refusal, Net, Prepared};
 use super::oauth::{self, OAuthClient};
 use super::registry::Credential;
-use super::service::Service;
 use super::store::Secrets;
-use super::{catalog, scopes};
 use crate::error::Error;
-use crate::value::Value;
+use crate::zoho::service::Service;
+use crate::zoho::{catalog, scopes};
 use secrecy::SecretString;
 
 /// Is this one of Zoho's hosts (APIs, accounts, product hosts, Bigin)? The domain must be
@@ -36,13 +36,14 @@ pub fn system_link(service_id: &str) -> String {
 }
 
 impl Net {
+    /// The sandbox's URL and token, started on first use by the function the CLI gave.
     fn sandbox(&mut self) -> Result<(String, String), Error> {
         if self.sandbox.is_none() {
-            let dir = super::store::state_dir().map_err(|e| Error::runtime(e.to_string()))?;
-            self.sandbox = Some(crate::sandbox::start(&dir)?);
+            let start = self.offline.ok_or_else(|| Error::runtime("no sandbox was given"))?;
+            self.sandbox = Some(start()?);
         }
         let sb = self.sandbox.as_ref().expect("started above");
-        Ok((sb.url.clone(), sb.token.clone()))
+        Ok(sb.clone())
     }
 
     /// A service pointed at the sandbox.
@@ -50,8 +51,13 @@ impl Net {
         catalog::resolve(base, None, Some(sandbox_url), Some(sandbox_url)).map_err(Error::runtime)
     }
 
-    /// Run an invokeurl block against the sandbox.
-    pub(super) fn invoke_offline(&mut self, mut p: Prepared, note: &mut dyn FnMut(&str)) -> Result<Value, Error> {
+    /// The sandbox target's step of the pipeline: check the host and the scope, choose the
+    /// credential and point the URL at the sandbox.
+    pub(super) fn sandbox_target(
+        &mut self,
+        p: &mut Prepared,
+        note: &mut dyn FnMut(&str),
+    ) -> Result<Option<Credential>, Error> {
         let host = p.url.host_str().unwrap_or_default().to_string();
         if !is_zoho_host(&host) {
             return Err(Error::runtime(format!(
@@ -130,8 +136,7 @@ impl Net {
             note(&format!("trace: {} is served by the sandbox", redact(&p.url, &[])));
         }
         p.url = url;
-        let response = self.send(&p, cred.as_ref(), note)?;
-        Ok(response.into_value(&p))
+        Ok(cred)
     }
 
     /// Connect a declared connection to the sandbox's accounts server with its scopes.

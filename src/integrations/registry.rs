@@ -3,9 +3,9 @@
 
 use super::config::{read_value, Connection, ConnectionsFile};
 use super::oauth::{self, OAuthClient, TokenSet};
-use super::service::{AuthType, Service};
 use super::store::{Record, Secrets, Status, TokenStore};
 use crate::error::Error;
+use crate::zoho::service::{AuthType, Service};
 use secrecy::SecretString;
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -42,7 +42,7 @@ impl Registry {
     pub fn open(connections: Option<&Path>) -> Result<Registry, Error> {
         let state_dir = super::store::state_dir().map_err(|e| Error::usage(e.to_string()))?;
         let path = super::config::locate(connections, Some(&state_dir));
-        let file = ConnectionsFile::load(path, connections.is_some())?;
+        let file = super::config::load(path, connections.is_some())?;
         Ok(Registry { file, state_dir, store: OnceCell::new() })
     }
 

@@ -86,59 +86,11 @@ const ZOHO_VALUES: &[&str] = &[
     "ipaddress",
 ];
 
-/// The integration tasks dg runs, by product (a test checks each one builds its REST call).
-pub const TASKS: &[(&str, &[&str])] = &[
-    (
-        "crm",
-        &[
-            "getRecordById",
-            "getRecords",
-            "searchRecords",
-            "createRecord",
-            "updateRecord",
-            "deleteRecord",
-            "getRelatedRecords",
-            "upsert",
-            "bulkCreate",
-        ],
-    ),
-    (
-        "bigin",
-        &[
-            "getRecordById",
-            "getRecords",
-            "searchRecords",
-            "createRecord",
-            "updateRecord",
-            "deleteRecord",
-            "getRelatedRecords",
-        ],
-    ),
-    (
-        "fsm",
-        &[
-            "getRecordById",
-            "getRecords",
-            "searchRecords",
-            "createRecord",
-            "updateRecord",
-            "deleteRecord",
-            "getRelatedRecords",
-            "searchRecordsByField",
-            "getTransitions",
-            "updateTransitions",
-        ],
-    ),
-    ("books", &["getRecords", "getRecordsByID", "createRecord", "updateRecord"]),
-];
-
 /// Every `zoho.` name: values, `zoho.encryption.*` and the integration tasks.
 pub fn zoho_names() -> Vec<String> {
     let mut out: Vec<String> = ZOHO_VALUES.iter().map(|v| format!("zoho.{v}")).collect();
     out.extend(builtins::encryption_tasks().map(|t| format!("zoho.encryption.{t}")));
-    for (product, tasks) in TASKS {
-        out.extend(tasks.iter().map(|t| format!("zoho.{product}.{t}")));
-    }
+    out.extend(crate::zoho::tasks::all().iter().map(|t| t.full_name()));
     out
 }
 

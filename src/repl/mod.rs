@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 /// `dg repl [--sandbox] [--connections PATH]`.
 pub struct Options {
-    pub sandbox: bool,
+    /// `--sandbox`: starts the offline sandbox the session's Zoho calls go to.
+    pub sandbox: Option<crate::integrations::net_host::StartSandbox>,
     pub connections: Option<PathBuf>,
 }
 
@@ -34,7 +35,7 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> i32 {
         session: Session::new(host::ReplHost::new(net, interrupted.clone())),
         input: Input::new(),
         connections: opts.connections.clone(),
-        sandbox: opts.sandbox,
+        sandbox: opts.sandbox.is_some(),
         interrupted,
         code: 0,
         colour: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),

@@ -44,7 +44,7 @@ fn db_path(state_dir: &Path) -> PathBuf {
 /// `S.fullaccess.ALL` for every Zoho scope family of the catalog (`ZohoCRM`, `ZohoFSM`, `Desk`, ...).
 fn all_scopes() -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for service in crate::integrations::catalog::services().iter().filter(|s| s.zoho) {
+    for service in crate::zoho::catalog::services().iter().filter(|s| s.zoho) {
         for scope in &service.scopes {
             let family = scope.split('.').next().unwrap_or_default();
             let full = format!("{family}.fullaccess.ALL");

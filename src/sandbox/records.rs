@@ -274,7 +274,10 @@ impl Api<'_> {
     fn get(&self, id: &str) -> Result<Response, String> {
         Ok(match self.db.get(self.product, self.module, id)? {
             Some(r) => json_response(StatusCode::OK, json!({ "data": [self.project(r)] })),
-            None => no_content(),
+            // Zoho: a record id that does not exist is INVALID_DATA, not an empty answer.
+            None => {
+                error(StatusCode::BAD_REQUEST, "INVALID_DATA", "the id given seems to be invalid", json!({ "id": id }))
+            }
         })
     }
 

@@ -258,8 +258,7 @@ fn create_get_update_search_delete() {
         d.body["data"][0],
         json!({"code": "SUCCESS", "details": {"id": id}, "message": "record deleted", "status": "success"})
     );
-    let gone = c.api("GET", &format!("/bigin/v2/Contacts/{id}"), None);
-    assert_eq!((gone.status, gone.body), (204, Value::Null));
+    zoho_error(&c.api("GET", &format!("/bigin/v2/Contacts/{id}"), None), 400, "INVALID_DATA");
     let again = c.api("PUT", &format!("/bigin/v2/Contacts/{id}"), Some(json!({"data": [{"Phone": "1"}]})));
     assert_eq!(again.status, 400);
     assert_eq!(again.body["data"][0]["code"], "INVALID_DATA");
@@ -424,7 +423,7 @@ fn writes_persist_across_starts_and_reset_reseeds() {
     reset(dir.path()).unwrap();
     assert!(!dir.path().join("sandbox.db").exists());
     let third = Client::new(start(dir.path()).unwrap());
-    assert_eq!(third.api("GET", &format!("/crm/v8/Accounts/{id}"), None).status, 204);
+    assert_eq!(third.api("GET", &format!("/crm/v8/Accounts/{id}"), None).status, 400);
     assert_eq!(third.api("GET", "/crm/v8/Accounts", None).body["info"]["count"], 2);
     reset(dir.path()).unwrap();
     reset(dir.path()).unwrap(); // nothing to delete is fine

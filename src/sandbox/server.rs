@@ -2,7 +2,7 @@
 //! state, the API token and scope check, and the small helpers every route file uses.
 
 use super::db::Db;
-use crate::integrations::{catalog, scopes};
+use crate::zoho::{catalog, scopes};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -74,15 +74,10 @@ pub fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
     query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-/// The catalog service whose API a sandbox path belongs to (by its first segment); a path
-/// relative to the Books mount (`/contacts`) counts as Books.
+/// The catalog service whose API a sandbox path belongs to (the task table's products own
+/// their REST prefixes); a path relative to the Books mount (`/contacts`) counts as Books.
 fn service_for(path: &str) -> &'static str {
-    match path.trim_start_matches('/').split('/').next().unwrap_or_default() {
-        "crm" => "zohocrm",
-        "bigin" => "zohobigin",
-        "fsm" => "zohofsm",
-        _ => "zohobooks",
-    }
+    crate::zoho::tasks::product_for_path(path).map_or("zohobooks", |p| p.service)
 }
 
 /// The API auth check: `Authorization: Zoho-oauthtoken <token>` (or `Bearer`) must name a live

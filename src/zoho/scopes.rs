@@ -11,7 +11,6 @@
 //!
 //! Other scopes (Google's URLs, Slack's `chat:write`) are the providers' own: exact match only.
 
-use super::catalog;
 use super::service::Service;
 use std::sync::OnceLock;
 
@@ -52,7 +51,7 @@ pub fn scope_for_request(service: &Service, method: &str, url: &str) -> Option<S
 }
 
 /// The first matching rule's scope for a method and path segments.
-fn scope_for_path(service: &Service, method: &str, segments: &[String]) -> Option<String> {
+pub(crate) fn scope_for_path(service: &Service, method: &str, segments: &[String]) -> Option<String> {
     for ep in &service.endpoints {
         if ep.method.as_deref().is_some_and(|m| !m.eq_ignore_ascii_case(method)) {
             continue;
@@ -269,7 +268,7 @@ pub fn validate(scope: &str) -> Result<(), String> {
 /// The operation a task needs, from its name: READ for get/search, CREATE for create, add,
 /// upload and upsert (Zoho's upsert needs CREATE; WRITE or ALL also grant it), UPDATE for update,
 /// DELETE for delete.
-fn task_op(task: &str) -> Option<&'static str> {
+pub(crate) fn task_op(task: &str) -> Option<&'static str> {
     let t = task.to_ascii_lowercase();
     let starts = |words: &[&str]| words.iter().any(|w| t.starts_with(w));
     if starts(&["bulkcreate", "upsert"]) {
@@ -296,138 +295,13 @@ fn task_op(task: &str) -> Option<&'static str> {
     }
 }
 
-fn method_for_op(op: &str) -> &'static str {
+pub(crate) fn method_for_op(op: &str) -> &'static str {
     match op {
         "CREATE" => "POST",
         "UPDATE" => "PUT",
         "DELETE" => "DELETE",
         _ => "GET",
     }
-}
-
-/// The product and task name of a task path (`crm.getRecordById`, `crm.v8.upsert`).
-fn split_task(path: &str) -> Option<(String, &str)> {
-    let path = path.strip_prefix("zoho.").unwrap_or(path);
-    let mut parts = path.split('.').filter(|p| !p.is_empty());
-    let product = parts.next()?.to_ascii_lowercase();
-    let rest: Vec<&str> = parts
-        .filter(|p| !(p.len() > 1 && p.starts_with(['v', 'V']) && p[1..].bytes().all(|b| b.is_ascii_digit())))
-        .collect();
-    match rest.as_slice() {
-        [task] => Some((product, task)),
-        _ => None,
-    }
-}
-
-/// Which argument of a task holds the module its scope depends on: 0 for most
-/// (`zoho.crm.getRecords("Leads", ...)`), 1 for `getRelatedRecords(relation, parentModule, ...)`
-/// and for Desk (`zoho.desk.getRecords(orgId, module, ...)`), 2 for Projects
-/// (`zoho.projects.getRecords(portal, projectId, module, ...)`); `None` when the scope does not
-/// depend on an argument.
-pub fn module_arg(path: &str) -> Option<usize> {
-    let (product, task) = split_task(path)?;
-    let related = task.to_ascii_lowercase().contains("related");
-    match product.as_str() {
-        "desk" => Some(1),
-        "projects" => Some(2),
-        "crm" | "fsm" | "bigin" | "recruit" if related => Some(1),
-        "crm" | "fsm" | "bigin" | "recruit" | "books" | "inventory" | "invoice" | "billing" | "subscriptions"
-        | "people" => Some(0),
-        _ => None,
-    }
-}
-
-/// The scope an integration task needs, from its path after `zoho.` (`crm.getRecordById`,
-/// `fsm.createRecord`, `books.updateRecord`, `crm.v8.upsert`, ...) and its module argument (see
-/// [`module_arg`]): the catalog service id and the scope. The module's scope comes from the same
-/// URL rules invokeurl uses (the REST call the task makes), so `Work_Orders` needs
-/// `ZohoFSM.modules.WorkOrders.READ` and `Leads` needs `ZohoCRM.modules.leads.READ`. Without a
-/// module, the product's module-wide scope (`ZohoCRM.modules.READ`) is needed. `None` for tasks
-/// dg does not know.
-pub fn task_scope(path: &str, module: Option<&str>) -> Option<(&'static str, String)> {
-    let (product, task) = split_task(path)?;
-    let op = task_op(task)?;
-    let module = module.map(str::trim).filter(|m| !m.is_empty() && !m.contains('/'));
-    let lower = module.map(str::to_ascii_lowercase);
-    // (service id, REST path the task calls, scope when there is no module or no rule)
-    let (id, rest_path, fallback): (&'static str, Option<String>, String) = match product.as_str() {
-        "crm" => ("zohocrm", module.map(|m| format!("/crm/v8/{m}")), format!("ZohoCRM.modules.{op}")),
-        "fsm" => ("zohofsm", module.map(|m| format!("/fsm/v1/{m}")), format!("ZohoFSM.modules.{op}")),
-        "bigin" => ("zohobigin", module.map(|m| format!("/bigin/v2/{m}")), format!("ZohoBigin.modules.{op}")),
-        "recruit" => ("zohorecruit", module.map(|m| format!("/recruit/v2/{m}")), "ZohoRecruit.modules.ALL".to_string()),
-        "books" => (
-            "zohobooks",
-            lower.as_ref().map(|m| format!("/books/v3/{m}")),
-            lower.as_ref().map_or("ZohoBooks.fullaccess.all".to_string(), |m| format!("ZohoBooks.{m}.{op}")),
-        ),
-        "inventory" => (
-            "zohoinventory",
-            lower.as_ref().map(|m| format!("/inventory/v1/{m}")),
-            lower.as_ref().map_or("ZohoInventory.FullAccess.all".to_string(), |m| format!("ZohoInventory.{m}.{op}")),
-        ),
-        "invoice" => (
-            "zohoinvoice",
-            lower.as_ref().map(|m| format!("/invoice/v3/{m}")),
-            lower.as_ref().map_or("ZohoInvoice.fullaccess.all".to_string(), |m| format!("ZohoInvoice.{m}.{op}")),
-        ),
-        "billing" | "subscriptions" => (
-            "zohobilling",
-            lower.as_ref().map(|m| format!("/billing/v1/{m}")),
-            lower
-                .as_ref()
-                .map_or(format!("ZohoSubscriptions.subscriptions.{op}"), |m| format!("ZohoSubscriptions.{m}.{op}")),
-        ),
-        "desk" => (
-            "zohodesk",
-            lower.as_ref().map(|m| format!("/api/v1/{m}")),
-            lower.as_ref().map_or(format!("Desk.tickets.{op}"), |m| format!("Desk.{m}.{op}")),
-        ),
-        "projects" => {
-            let t = task.to_ascii_lowercase();
-            let p = if t.contains("portal") {
-                "/restapi/portals".to_string()
-            } else if t.contains("project") || module.is_none() {
-                "/restapi/portal/0/projects".to_string()
-            } else {
-                let m = lower.clone().unwrap_or_default();
-                let m = if m.starts_with("timesheet") || m == "timelogs" { "logs".to_string() } else { m };
-                format!("/restapi/portal/0/projects/0/{m}")
-            };
-            ("zohoprojects", Some(p), format!("ZohoProjects.projects.{op}"))
-        }
-        "people" => {
-            let form = module.unwrap_or("employee");
-            let p = match op {
-                "CREATE" => format!("/people/api/forms/json/{form}/insertRecord"),
-                "UPDATE" => format!("/people/api/forms/json/{form}/updateRecord"),
-                _ => format!("/people/api/forms/{form}/getRecords"),
-            };
-            ("zohopeople", Some(p), format!("ZOHOPEOPLE.forms.{op}"))
-        }
-        "creator" => {
-            let p = if op == "CREATE" { "/creator/v2.1/data/o/a/form/f" } else { "/creator/v2.1/data/o/a/report/r" };
-            ("zohocreator", Some(p.to_string()), format!("ZohoCreator.report.{op}"))
-        }
-        "sign" => ("zohosign", Some("/api/v1/requests".to_string()), format!("ZohoSign.documents.{op}")),
-        "workdrive" => {
-            let p =
-                if task.to_ascii_lowercase().contains("teamfolder") { "/api/v1/workspaces" } else { "/api/v1/files" };
-            ("zohoworkdrive", Some(p.to_string()), format!("WorkDrive.files.{op}"))
-        }
-        "cliq" => ("zohocliq", None, "ZohoCliq.Webhooks.CREATE".to_string()),
-        "sheet" => {
-            let s = if op == "READ" { "ZohoSheet.dataAPI.READ" } else { "ZohoSheet.dataAPI.UPDATE" };
-            ("zohosheet", None, s.to_string())
-        }
-        "writer" => ("zohowriter", None, "ZohoWriter.merge.ALL".to_string()),
-        _ => return None,
-    };
-    let from_rules = rest_path.and_then(|p| {
-        let service = catalog::service(id)?;
-        let segments: Vec<String> = p.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
-        scope_for_path(service, method_for_op(op), &segments)
-    });
-    Some((id, from_rules.unwrap_or(fallback)))
 }
 
 #[cfg(test)]

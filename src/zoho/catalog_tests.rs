@@ -1,7 +1,7 @@
 //! Tests of the default service catalog, data centers, custom services and `dg services` text.
 
 use super::*;
-use crate::integrations::scopes::scope_for_request;
+use crate::zoho::scopes::scope_for_request;
 use secrecy::ExposeSecret;
 
 fn table(text: &str) -> toml::Table {
@@ -126,7 +126,7 @@ fn every_zoho_service_is_complete() {
         assert!(!s.hosts.is_empty(), "{} has no hosts", s.id);
         assert!(s.base_url.is_some(), "{} has no base_url", s.id);
         for sc in &s.scopes {
-            crate::integrations::scopes::validate(sc).unwrap_or_else(|e| panic!("{}: {e}", s.id));
+            crate::zoho::scopes::validate(sc).unwrap_or_else(|e| panic!("{}: {e}", s.id));
         }
         // Every rule with a scope names the product's scope family.
         let families: Vec<&str> = s.scopes.iter().map(|sc| sc.split('.').next().unwrap()).collect();

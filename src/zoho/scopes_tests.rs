@@ -1,6 +1,7 @@
 //! Tests of the scope rules: implication, host wildcards, URL rules, task scopes, validation.
 
 use super::*;
+use crate::zoho::catalog;
 
 fn g(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -8,10 +9,6 @@ fn g(list: &[&str]) -> Vec<String> {
 
 fn at(service: &str, method: &str, url: &str) -> Option<String> {
     scope_for_request(catalog::service(service).expect("service"), method, url)
-}
-
-fn task(path: &str, module: Option<&str>) -> Option<(&'static str, String)> {
-    task_scope(path, module)
 }
 
 #[test]
@@ -262,91 +259,6 @@ fn method_operations() {
     assert_eq!(op_for_method("PUT"), "UPDATE");
     assert_eq!(op_for_method("patch"), "UPDATE");
     assert_eq!(op_for_method("DELETE"), "DELETE");
-}
-
-#[test]
-fn task_scopes_of_crm_fsm_bigin_books() {
-    let cases: &[(&str, Option<&str>, &str, &str)] = &[
-        ("crm.getRecordById", Some("Leads"), "zohocrm", "ZohoCRM.modules.leads.READ"),
-        ("crm.getRecords", Some("Sales_Orders"), "zohocrm", "ZohoCRM.modules.salesorders.READ"),
-        ("crm.searchRecords", Some("Contacts"), "zohocrm", "ZohoCRM.modules.contacts.READ"),
-        ("crm.createRecord", Some("Deals"), "zohocrm", "ZohoCRM.modules.deals.CREATE"),
-        ("crm.bulkCreate", Some("Leads"), "zohocrm", "ZohoCRM.modules.leads.CREATE"),
-        ("crm.updateRecord", Some("Leads"), "zohocrm", "ZohoCRM.modules.leads.UPDATE"),
-        ("crm.bulkUpdate", Some("Leads"), "zohocrm", "ZohoCRM.modules.leads.UPDATE"),
-        ("crm.upsert", Some("Leads"), "zohocrm", "ZohoCRM.modules.leads.CREATE"),
-        ("crm.v8.upsert", Some("Leads"), "zohocrm", "ZohoCRM.modules.leads.CREATE"),
-        ("zoho.crm.deleteRecord", Some("Leads"), "zohocrm", "ZohoCRM.modules.leads.DELETE"),
-        ("crm.getRecords", Some("Properties"), "zohocrm", "ZohoCRM.modules.custom.READ"),
-        ("crm.getRecords", None, "zohocrm", "ZohoCRM.modules.READ"),
-        ("crm.getRecords", Some(""), "zohocrm", "ZohoCRM.modules.READ"),
-        ("fsm.getRecords", Some("Work_Orders"), "zohofsm", "ZohoFSM.modules.WorkOrders.READ"),
-        ("fsm.getRecordById", Some("Service_And_Parts"), "zohofsm", "ZohoFSM.modules.ServiceAndParts.READ"),
-        ("fsm.createRecord", Some("Requests"), "zohofsm", "ZohoFSM.modules.Requests.CREATE"),
-        ("fsm.updateRecord", Some("Estimates"), "zohofsm", "ZohoFSM.modules.Estimates.UPDATE"),
-        ("fsm.searchRecordsByField", Some("Contacts"), "zohofsm", "ZohoFSM.modules.Contacts.READ"),
-        ("fsm.getTransitions", Some("Work_Orders"), "zohofsm", "ZohoFSM.modules.WorkOrders.READ"),
-        ("fsm.updateTransitions", Some("Work_Orders"), "zohofsm", "ZohoFSM.modules.WorkOrders.UPDATE"),
-        ("bigin.getRecordById", Some("Contacts"), "zohobigin", "ZohoBigin.modules.contacts.READ"),
-        ("bigin.createRecord", Some("Pipelines"), "zohobigin", "ZohoBigin.modules.pipelines.CREATE"),
-        ("bigin.deleteRecord", Some("Accounts"), "zohobigin", "ZohoBigin.modules.accounts.DELETE"),
-        ("books.getRecords", Some("Contacts"), "zohobooks", "ZohoBooks.contacts.READ"),
-        ("books.getRecordsByID", Some("Invoices"), "zohobooks", "ZohoBooks.invoices.READ"),
-        ("books.createRecord", Some("Invoices"), "zohobooks", "ZohoBooks.invoices.CREATE"),
-        ("books.updateRecord", Some("Items"), "zohobooks", "ZohoBooks.settings.UPDATE"),
-        ("books.getRecords", Some("VendorCredits"), "zohobooks", "ZohoBooks.debitnotes.READ"),
-        ("books.getRecords", Some("Reports"), "zohobooks", "ZohoBooks.reports.READ"),
-        ("books.getRecords", None, "zohobooks", "ZohoBooks.fullaccess.all"),
-    ];
-    for (path, module, service, scope) in cases {
-        assert_eq!(task(path, *module), Some((*service, scope.to_string())), "{path} {module:?}");
-    }
-}
-
-#[test]
-fn task_scopes_of_other_products() {
-    let cases: &[(&str, Option<&str>, &str, &str)] = &[
-        ("desk.getRecordById", Some("tickets"), "zohodesk", "Desk.tickets.READ"),
-        ("desk.create", Some("contacts"), "zohodesk", "Desk.contacts.CREATE"),
-        ("recruit.getRecords", Some("Candidates"), "zohorecruit", "ZohoRecruit.modules.candidate.READ"),
-        ("inventory.createRecord", Some("SalesOrders"), "zohoinventory", "ZohoInventory.salesorders.CREATE"),
-        ("invoice.getRecords", Some("Invoices"), "zohoinvoice", "ZohoInvoice.invoices.READ"),
-        ("creator.createRecord", None, "zohocreator", "ZohoCreator.form.CREATE"),
-        ("creator.getRecords", None, "zohocreator", "ZohoCreator.report.READ"),
-        ("creator.updateRecord", None, "zohocreator", "ZohoCreator.report.UPDATE"),
-        ("projects.getPortals", None, "zohoprojects", "ZohoProjects.portals.READ"),
-        ("projects.getProjects", None, "zohoprojects", "ZohoProjects.projects.READ"),
-        ("projects.create", Some("Tasks"), "zohoprojects", "ZohoProjects.tasks.CREATE"),
-        ("projects.getRecords", Some("Bugs"), "zohoprojects", "ZohoProjects.bugs.READ"),
-        ("people.create", Some("employee"), "zohopeople", "ZOHOPEOPLE.forms.CREATE"),
-        ("people.update", Some("employee"), "zohopeople", "ZOHOPEOPLE.forms.UPDATE"),
-        ("people.getRecords", Some("employee"), "zohopeople", "ZOHOPEOPLE.forms.READ"),
-        ("cliq.postToChannel", None, "zohocliq", "ZohoCliq.Webhooks.CREATE"),
-        ("sheet.getRecords", None, "zohosheet", "ZohoSheet.dataAPI.READ"),
-        ("sheet.createRecords", None, "zohosheet", "ZohoSheet.dataAPI.UPDATE"),
-        ("workdrive.uploadFile", None, "zohoworkdrive", "WorkDrive.files.CREATE"),
-        ("workdrive.createTeamFolder", None, "zohoworkdrive", "WorkDrive.workspace.CREATE"),
-        ("sign.getDocumentById", None, "zohosign", "ZohoSign.documents.READ"),
-    ];
-    for (path, module, service, scope) in cases {
-        assert_eq!(task(path, *module), Some((*service, scope.to_string())), "{path} {module:?}");
-    }
-    assert_eq!(task("crm.frobnicate", Some("Leads")), None);
-    assert_eq!(task("nosuch.getRecords", Some("Leads")), None);
-    assert_eq!(task("crm", Some("Leads")), None);
-    assert_eq!(task("", None), None);
-}
-
-#[test]
-fn module_arguments() {
-    assert_eq!(module_arg("crm.getRecords"), Some(0));
-    assert_eq!(module_arg("crm.v8.getRecordById"), Some(0));
-    assert_eq!(module_arg("crm.getRelatedRecords"), Some(1));
-    assert_eq!(module_arg("fsm.getRelatedRecords"), Some(1));
-    assert_eq!(module_arg("books.getRecords"), Some(0));
-    assert_eq!(module_arg("desk.getRecords"), Some(1));
-    assert_eq!(module_arg("projects.getRecords"), Some(2));
-    assert_eq!(module_arg("cliq.postToChannel"), None);
 }
 
 #[test]
