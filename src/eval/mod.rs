@@ -62,6 +62,8 @@ pub struct Interp<'h> {
     depth: usize,
     /// Reused buffer for `info` text.
     line: String,
+    /// Zoho's 500 KB cap on a run's `info` output, kept here so every host has it.
+    info_cap: crate::host::InfoCap,
     /// Reused buffer for text built by `+` (the result is copied out once, into its value).
     scratch: String,
     /// Reused argument stack for built-in calls (no allocation per call).
@@ -84,6 +86,7 @@ impl<'h> Interp<'h> {
             budget: Budget::new(limits),
             depth: 0,
             line: String::new(),
+            info_cap: crate::host::InfoCap::default(),
             scratch: String::new(),
             stack: Vec::with_capacity(64),
             spare_frames: Vec::new(),
@@ -121,7 +124,8 @@ impl<'h> Interp<'h> {
     /// Print a value as `info` would (a function's return value).
     pub fn print_value(&mut self, v: &Value) {
         let text = v.to_text();
-        self.host.info(&text);
+        let host = &mut *self.host;
+        self.info_cap.pass(&text, &mut |l| host.info(l));
     }
 
     pub fn source(&self) -> &SourceFile {
@@ -212,5 +216,30 @@ impl<'h> Interp<'h> {
         m.insert(Key::text("lineNo"), Value::Int(line));
         m.insert(Key::text("message"), Value::text(err.message()));
         Value::map(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::{CaptureHost, INFO_TRUNCATED};
+
+    /// The 500 KB cap is the interpreter's, so a host without the network (tests, the fuzzer,
+    /// an embedding) cuts `info` output exactly as `dg run` does.
+    #[test]
+    fn info_output_is_capped_in_every_host() {
+        let src = Rc::new(SourceFile::new(
+            "cap.dg",
+            "big = \"x\".leftpad(1000); t = {1,2,3,4,5,6,7,8,9,10};\n\
+             for each a in t { for each b in t { for each c in t { info big; } } }",
+        ));
+        let script = crate::syntax::parse(&src).expect("parses");
+        let mut host = CaptureHost::default();
+        let mut interp = Interp::new(&mut host, src.clone(), Limits::default());
+        interp.define(&script);
+        interp.run_body(&script.main, &[]).expect("runs");
+        drop(interp);
+        assert!(host.out.ends_with(&format!("{INFO_TRUNCATED}\n")), "{}", &host.out[host.out.len() - 200..]);
+        assert!(host.out.len() <= crate::host::INFO_CAP + INFO_TRUNCATED.len() + 1);
     }
 }

@@ -62,7 +62,8 @@ impl Compiler<'_> {
                     let mut line = std::mem::take(&mut cx.line);
                     line.clear();
                     crate::value::write_text(&mut line, &v);
-                    cx.host.info(&line);
+                    let host = &mut *cx.host;
+                    cx.info_cap.pass(&line, &mut |l| host.info(l));
                     cx.line = line;
                     Ok(Flow::Next)
                 })

@@ -193,7 +193,7 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
             if matches!(method, Method::Get | Method::Delete) {
                 query = pairs_of(v);
             } else if json_body {
-                body = Body::Raw(v.to_json());
+                body = Body::Raw(crate::value::to_wire_json(v));
             } else {
                 body = Body::Form(pairs_of(v));
             }
@@ -202,7 +202,7 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
     }
     if let Some(b) = get(req, "body").filter(|v| !v.is_null()) {
         body = Body::Raw(match b {
-            Value::Coll(_) => b.to_json(),
+            Value::Coll(_) => crate::value::to_wire_json(b),
             other => other.to_text(),
         });
     }

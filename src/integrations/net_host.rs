@@ -5,7 +5,7 @@
 pub use super::http::StartSandbox;
 use super::http::{refusal, Net};
 use crate::error::Error;
-use crate::host::{Host, HttpRequest, InfoCap};
+use crate::host::{Host, HttpRequest};
 use crate::value::Value;
 use crate::zoho::{catalog, scopes, tasks};
 
@@ -14,8 +14,6 @@ pub struct NetHost<'a> {
     net: Net,
     /// `--sandbox`: Zoho is served by the offline sandbox.
     sandbox: bool,
-    /// Zoho's 500 KB cap on a run's `info` output.
-    info_cap: InfoCap,
 }
 
 impl<'a> NetHost<'a> {
@@ -25,12 +23,7 @@ impl<'a> NetHost<'a> {
         trace: bool,
         sandbox: Option<StartSandbox>,
     ) -> NetHost<'a> {
-        NetHost {
-            inner,
-            net: Net::new(connections, trace, sandbox),
-            sandbox: sandbox.is_some(),
-            info_cap: InfoCap::default(),
-        }
+        NetHost { inner, net: Net::new(connections, trace, sandbox), sandbox: sandbox.is_some() }
     }
 
     /// `--timeout`: requests still running at the run's deadline end with the limit error.
@@ -74,8 +67,7 @@ impl<'a> NetHost<'a> {
 
 impl Host for NetHost<'_> {
     fn info(&mut self, line: &str) {
-        let inner = &mut *self.inner;
-        self.info_cap.pass(line, &mut |l| inner.info(l))
+        self.inner.info(line)
     }
     fn note(&mut self, line: &str) {
         self.inner.note(line)

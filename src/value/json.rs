@@ -97,3 +97,83 @@ impl<'de> Visitor<'de> for KeyVisitor {
         Ok(KeyText(Text::from(s)))
     }
 }
+
+/// The JSON a request body carries (invokeurl's JSON bodies, the tasks' `{"data":[...]}`,
+/// Books' `JSONString`). Its own function, apart from `info`'s printer (`display.rs`): how
+/// `info` shows a map can change without changing what is sent to Zoho. Dates go as the text
+/// a script sees, files as their names, nesting deeper than serde_json reads back as `null`.
+pub fn to_wire_json(v: &Value) -> String {
+    let mut out = String::new();
+    wire(&mut out, v, 0);
+    out
+}
+
+fn wire(out: &mut String, v: &Value, depth: usize) {
+    use super::Items;
+    let text = |out: &mut String, s: &str| match serde_json::to_string(s) {
+        Ok(q) => out.push_str(&q),
+        Err(_) => out.push_str("\"\""),
+    };
+    if depth > 128 {
+        out.push_str("null");
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(n) => out.push_str(itoa::Buffer::new().format(*n)),
+        Value::Dec(d) if d.is_finite() => super::number::write_decimal(out, *d),
+        Value::Dec(_) => out.push_str("null"),
+        Value::Text(t) => text(out, t),
+        Value::Date(d) => text(out, &super::time::format_date(*d)),
+        Value::DateTime(d) => text(out, &super::time::format_datetime(*d)),
+        Value::File(f) => text(out, &f.borrow().name),
+        Value::Coll(c) => {
+            let data = c.borrow();
+            match &data.items {
+                Items::List(items) => {
+                    out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        wire(out, item, depth + 1);
+                    }
+                    out.push(']');
+                }
+                Items::Map(m) => {
+                    out.push('{');
+                    for (i, (k, item)) in m.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        match k.value() {
+                            Value::Text(t) => text(out, t),
+                            other => {
+                                let mut s = String::new();
+                                wire(&mut s, other, depth + 1);
+                                text(out, s.trim_matches('"'));
+                            }
+                        }
+                        out.push(':');
+                        wire(out, item, depth + 1);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_encoding_matches_infos_json_today_but_is_its_own() {
+        let v = from_json(r#"{"a":[1,2.5,"x\"y\n",null,true],"b":{"c":{}}}"#).unwrap();
+        assert_eq!(to_wire_json(&v), r#"{"a":[1,2.5,"x\"y\n",null,true],"b":{"c":{}}}"#);
+        assert_eq!(to_wire_json(&v), v.to_json());
+        assert_eq!(to_wire_json(&Value::text("\u{1}")), "\"\\u0001\"");
+    }
+}

@@ -13,7 +13,7 @@ pub mod time;
 pub mod types;
 
 pub use display::{write_json, write_text};
-pub use json::from_json;
+pub use json::{from_json, to_wire_json};
 pub use ops::{arith, compare, contains_value, equals, type_error, ArithOp};
 
 use indexmap::IndexMap;

@@ -563,7 +563,7 @@ pub fn request(task: &Task, args: &[Value], base: &str, connection: &str) -> Res
         }
         vec![
             ("content-type".to_string(), Value::text("application/json")),
-            ("body".to_string(), Value::from_string(v.to_json())),
+            ("body".to_string(), Value::from_string(crate::value::to_wire_json(&v))),
         ]
     };
     match &task.rest.body {
@@ -593,7 +593,7 @@ pub fn request(task: &Task, args: &[Value], base: &str, connection: &str) -> Res
         }
         Body::JsonString(i) => {
             let mut form = new_map(1);
-            form.insert(Key::text("JSONString"), Value::from_string(arg(*i).to_json()));
+            form.insert(Key::text("JSONString"), Value::from_string(crate::value::to_wire_json(&arg(*i))));
             pairs.push(("parameters".to_string(), Value::map(form)));
         }
         Body::Form(i) => pairs.push(("parameters".to_string(), arg(*i))),
