@@ -228,6 +228,16 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
     Ok(Prepared { method, url, headers, query, body, connection, detailed, as_file, download_cap })
 }
 
+/// One call this run made to a Zoho API (for `--credits`).
+#[derive(Clone, Debug)]
+pub struct ZohoCall {
+    pub method: &'static str,
+    /// The REST path (`/crm/v8/Leads/search`): it names the product and the kind of call.
+    pub path: String,
+    pub status: u16,
+    pub bytes: usize,
+}
+
 /// Starts the offline sandbox and gives its URL and access token (`--sandbox`; the CLI owns
 /// the sandbox, the pipeline only sends to it).
 pub type StartSandbox = fn() -> Result<(String, String), Error>;
@@ -252,6 +262,8 @@ pub struct Net {
     /// Connections refreshed this run after a 401 `INVALID_TOKEN`: a fresh token refused
     /// again is not refreshed again (no refresh storm), the 401 is returned as data.
     refreshed_on_401: std::collections::HashSet<String>,
+    /// Every call to a Zoho API this run, in order.
+    pub calls: Vec<ZohoCall>,
 }
 
 impl Net {
@@ -268,6 +280,7 @@ impl Net {
             sandbox_tokens: std::collections::HashMap::new(),
             deadline: None,
             refreshed_on_401: std::collections::HashSet::new(),
+            calls: Vec::new(),
         }
     }
 
@@ -342,6 +355,7 @@ impl Net {
     pub fn invoke(&mut self, req: &HttpRequest, note: &mut dyn FnMut(&str)) -> Result<Value, Error> {
         let mut p = prepare(req)?;
         self.client()?;
+        let zoho = super::offline::is_zoho_host(p.url.host_str().unwrap_or_default());
         let mut cred =
             if self.offline.is_some() { self.sandbox_target(&mut p, note)? } else { self.zoho_target(&mut p, note)? };
         let mut response = self.send(&p, cred.as_ref(), note)?;
@@ -363,6 +377,14 @@ impl Net {
                     response = self.send(&p, cred.as_ref(), note)?;
                 }
             }
+        }
+        if zoho {
+            self.calls.push(ZohoCall {
+                method: p.method.name(),
+                path: p.url.path().to_string(),
+                status: response.status,
+                bytes: response.body.len(),
+            });
         }
         Ok(response.into_value(&p))
     }

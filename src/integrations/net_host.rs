@@ -26,6 +26,11 @@ impl<'a> NetHost<'a> {
         NetHost { inner, net: Net::new(connections, trace, sandbox), sandbox: sandbox.is_some() }
     }
 
+    /// The calls this run made to Zoho's APIs (for `--credits`).
+    pub fn zoho_calls(&self) -> &[super::http::ZohoCall] {
+        &self.net.calls
+    }
+
     /// `--timeout`: requests still running at the run's deadline end with the limit error.
     pub fn with_deadline(mut self, timeout: Option<std::time::Duration>) -> NetHost<'a> {
         if let Some(limit) = timeout {
