@@ -205,14 +205,23 @@ impl Task {
         let op = self.op();
         let module_known = self.module_arg().is_none_or(|i| args.get(i).is_some_and(|a| a.is_some()));
         if module_known {
-            let path = self.rest.path.render_with(|i| args.get(i).cloned().flatten().unwrap_or_else(|| "0".into()));
-            if let Some(service) = catalog::service(self.product.service) {
+            let service = catalog::service(self.product.service);
+            let rule = |path: &str| {
                 let segments: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
-                if let Some(s) = scopes::scope_for_path(service, scopes::method_for_op(op), &segments) {
+                service.and_then(|s| scopes::scope_for_path(s, scopes::method_for_op(op), &segments))
+            };
+            let path = self.rest.path.render_with(|i| args.get(i).cloned().flatten().unwrap_or_else(|| "0".into()));
+            if let Some(s) = rule(&path) {
+                return s;
+            }
+            let module = self.module_arg().and_then(|i| args.get(i).cloned().flatten());
+            if let Some(m) = &module {
+                // The module's own collection under the API's prefix (`/api/v1/accounts` for
+                // Desk's related records of an account).
+                if let Some(s) = rule(&format!("{}{}", self.rest.path.literal_prefix(), m.to_ascii_lowercase())) {
                     return s;
                 }
             }
-            let module = self.module_arg().and_then(|i| args.get(i).cloned().flatten());
             if let (Some(template), Some(m)) = (self.product.module_scope, module) {
                 return template.replace("{module}", &m.to_ascii_lowercase()).replace("{op}", op);
             }
@@ -349,6 +358,13 @@ impl Template {
             }
         }
         s
+    }
+    /// The literal text before the first argument (`/api/v1/`).
+    fn literal_prefix(&self) -> &str {
+        match self.0.first() {
+            Some(Piece::Lit(l)) => l,
+            _ => "",
+        }
     }
     fn args(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().filter_map(|p| match p {

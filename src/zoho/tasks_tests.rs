@@ -247,3 +247,38 @@ fn the_tasks_reference_page_is_current() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(have == want, "docs/tasks.md is not the table's: run `BLESS=1 cargo test --lib zoho`");
 }
+
+/// The sandbox's built-in system connection holds the catalog's scopes of the service: they
+/// must grant every task's scope, with the module known or not.
+#[test]
+fn the_catalog_grants_every_task_its_scope() {
+    for t in all() {
+        let modules: &[&str] = match t.product.id {
+            "crm" => &["Leads", "Deals", "Sales_Orders"],
+            "bigin" => &["Contacts", "Pipelines"],
+            "fsm" => &["Work_Orders", "Service_Appointments"],
+            "books" | "inventory" => &["contacts", "invoices", "items"],
+            "desk" => &["tickets", "contacts", "accounts"],
+            "projects" => &["tasks", "bugs"],
+            _ => &[],
+        };
+        let granted = &catalog::service(t.product.service).unwrap().scopes;
+        let mut cases = vec![vec![None; t.params.len()]];
+        if let Some(i) = t.module_arg() {
+            for &m in modules {
+                let mut args = vec![None; t.params.len()];
+                args[i] = Some(m.to_string());
+                cases.push(args);
+            }
+        }
+        for args in cases {
+            let needed = t.scope(&args);
+            assert!(
+                scopes::grants(granted, &needed),
+                "{} needs {needed}, which {} does not list",
+                t.full_name(),
+                t.product.service
+            );
+        }
+    }
+}
