@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 /// Zoho's timeout for one invokeurl call.
 pub const INVOKE_TIMEOUT: Duration = Duration::from_secs(40);
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Method {
     Get,
     Post,
@@ -334,9 +334,11 @@ impl Net {
         }
         if self.http.is_none() {
             // no client timeout: each request gets its own (40 s, or less near the deadline)
+            // Redirects are followed by `send`, which knows which credentials to drop.
             let http = reqwest::Client::builder()
                 .connect_timeout(INVOKE_TIMEOUT)
-                .redirect(reqwest::redirect::Policy::limited(5))
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .build()
                 .map_err(|e| Error::runtime(format!("cannot start the HTTP client: {e}")))?;
             self.http = Some(http);
@@ -428,32 +430,77 @@ impl Net {
         Ok(cred)
     }
 
+    /// Send a prepared request, following up to five redirects by hand: on the same origin
+    /// with the connection's credential again, to another origin with none of it (no header,
+    /// query or form credential, no `Authorization` or `Cookie` the script set, no `Referer`).
+    /// 303 (and 301/302 after a POST) become a GET without a body, as browsers do.
     pub(super) fn send(
         &self,
         p: &Prepared,
         cred: Option<&Credential>,
         note: &mut dyn FnMut(&str),
     ) -> Result<Response, Error> {
+        let origin = p.url.origin();
+        let mut hop = Hop { url: p.url.clone(), method: p.method, body: true, first: true, cred, foreign: false };
+        for n in 0..=MAX_REDIRECTS {
+            let r = self.exchange(p, &hop, note)?;
+            let location = r.headers.iter().find(|(k, _)| k == "location").map(|(_, v)| v.clone());
+            let (true, Some(location)) =
+                (matches!(r.status, 301 | 302 | 303 | 307 | 308) && n < MAX_REDIRECTS, location)
+            else {
+                return Ok(r);
+            };
+            let Ok(next) = hop.url.join(&location) else { return Ok(r) };
+            if !matches!(next.scheme(), "http" | "https") {
+                return Ok(r);
+            }
+            let foreign = hop.foreign || next.origin() != origin;
+            if self.trace {
+                let what = if foreign { " (another origin: no credential goes with it)" } else { "" };
+                note(&format!("trace: redirect {} -> {}{what}", r.status, redact(&next, &[])));
+            }
+            let to_get = r.status == 303 || (matches!(r.status, 301 | 302) && hop.method == Method::Post);
+            hop = Hop {
+                url: next,
+                method: if to_get { Method::Get } else { hop.method },
+                body: hop.body && !to_get,
+                first: false,
+                cred: if foreign { None } else { cred },
+                foreign,
+            };
+        }
+        unreachable!("the loop returns on its last hop")
+    }
+
+    /// One request and its answer.
+    fn exchange(&self, p: &Prepared, hop: &Hop, note: &mut dyn FnMut(&str)) -> Result<Response, Error> {
         let (rt, http) = (self.rt.as_ref().expect("runtime"), self.http.as_ref().expect("client"));
-        let mut url = p.url.clone();
-        if !p.query.is_empty() {
+        let mut url = hop.url.clone();
+        if hop.first && !p.query.is_empty() {
             url.query_pairs_mut().extend_pairs(p.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         let mut headers = p.headers.clone();
+        if hop.foreign {
+            headers.retain(|(k, _)| {
+                !["authorization", "proxy-authorization", "cookie"].contains(&k.to_ascii_lowercase().as_str())
+            });
+        }
         let mut body_form = match &p.body {
-            Body::Form(f) => Some(f.clone()),
+            Body::Form(f) if hop.body => Some(f.clone()),
             _ => None,
         };
         let mut secret_params: Vec<String> = Vec::new();
-        if let Some(c) = cred {
+        if let Some(c) = hop.cred {
             attach(c, p, &mut url, &mut headers, &mut body_form, &mut secret_params)?;
         }
-        let mut rb = http.request(p.method.reqwest(), url.clone());
+        let method = hop.method;
+        let mut rb = http.request(method.reqwest(), url.clone());
         for (k, v) in &headers {
             rb = rb.header(k.as_str(), v.as_str());
         }
         rb = match (&p.body, body_form) {
             (_, Some(form)) => rb.form(&form),
+            (_, None) if !hop.body => rb,
             (Body::Raw(text), None) => rb.body(text.clone()),
             (Body::Multipart(fields, parts), None) => {
                 let mut form = reqwest::multipart::Form::new();
@@ -489,13 +536,13 @@ impl Net {
             Ok(r) => {
                 if self.trace {
                     let retry = response::retry_after(&r).map(|s| format!(" (Retry-After: {s})")).unwrap_or_default();
-                    note(&format!("trace: {} {shown} -> {} in {ms} ms{retry}", p.method.name(), r.status));
+                    note(&format!("trace: {} {shown} -> {} in {ms} ms{retry}", method.name(), r.status));
                 }
                 return Ok(r);
             }
             Err(Failure::TimedOut) if by_deadline => {
                 if self.trace {
-                    note(&format!("trace: {} {shown} -> stopped by --timeout after {ms} ms", p.method.name()));
+                    note(&format!("trace: {} {shown} -> stopped by --timeout after {ms} ms", method.name()));
                 }
                 return Err(self.deadline_error());
             }
@@ -510,10 +557,26 @@ impl Net {
             Err(Failure::Transport(e)) => response::explain(&e),
         };
         if self.trace {
-            note(&format!("trace: {} {shown} -> {why} after {ms} ms", p.method.name()));
+            note(&format!("trace: {} {shown} -> {why} after {ms} ms", method.name()));
         }
-        Err(Error::runtime(format!("invokeurl {} {shown}: {why}", p.method.name())))
+        Err(Error::runtime(format!("invokeurl {} {shown}: {why}", method.name())))
     }
+}
+
+/// Redirects followed per request, as reqwest's default policy did.
+const MAX_REDIRECTS: usize = 5;
+
+/// One hop of a request: where it goes, how, and with what.
+struct Hop<'c> {
+    url: reqwest::Url,
+    method: Method,
+    /// The body is sent (not after a 303).
+    body: bool,
+    /// The script's own URL: its query parameters are added.
+    first: bool,
+    cred: Option<&'c Credential>,
+    /// A redirect left the request's origin: the script's own credentials stay behind too.
+    foreign: bool,
 }
 
 /// Where a request to one of the service's hosts really goes: a connection's `api_url`
@@ -628,36 +691,50 @@ fn attach(
 /// A URL for messages and traces: query values of secret-looking parameters hidden.
 pub fn redact(url: &reqwest::Url, secret_params: &[String]) -> String {
     let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    if pairs.is_empty() {
-        return shown.to_string();
-    }
-    shown.set_query(None);
-    {
-        let mut q = shown.query_pairs_mut();
-        for (k, v) in &pairs {
-            let secret = secret_params.iter().any(|s| s.eq_ignore_ascii_case(k)) || looks_secret(k);
-            q.append_pair(k, if secret { "***" } else { v });
-        }
+    if !shown.username().is_empty() {
+        let _ = shown.set_username("***");
     }
     if shown.password().is_some() {
         let _ = shown.set_password(Some("***"));
     }
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if pairs.is_empty() {
+        return shown.to_string();
+    }
+    // OAuth endpoints carry codes and client credentials in their query; other URLs keep a
+    // script's harmless `code=` or `key=` as they are.
+    let oauth = url.path().to_ascii_lowercase().contains("/oauth");
+    shown.set_query(None);
+    {
+        let mut q = shown.query_pairs_mut();
+        for (k, v) in &pairs {
+            let secret = secret_params.iter().any(|s| s.eq_ignore_ascii_case(k)) || looks_secret(k, oauth);
+            q.append_pair(k, if secret { "***" } else { v });
+        }
+    }
     shown.to_string()
 }
 
+/// A URL the script wrote that does not parse: its query and any `user:password@` are left out.
 fn redact_url_text(s: &str) -> String {
-    match s.find('?') {
+    let s = match s.find('?') {
         Some(i) => format!("{}?...", &s[..i]),
         None => s.to_string(),
+    };
+    let start = s.find("://").map_or(0, |i| i + 3);
+    let end = s[start..].find('/').map_or(s.len(), |i| start + i);
+    match s[start..end].rfind('@') {
+        Some(at) => format!("{}***@{}", &s[..start], &s[start + at + 1..]),
+        None => s,
     }
 }
 
-fn looks_secret(name: &str) -> bool {
+fn looks_secret(name: &str, oauth: bool) -> bool {
     let n = name.to_ascii_lowercase();
-    ["token", "secret", "password", "apikey", "api_key", "key", "signature", "code", "appid"]
-        .iter()
-        .any(|s| n.contains(s))
+    let always = ["token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "signature", "authtoken"];
+    always.iter().any(|s| n.contains(s))
+        || matches!(n.as_str(), "key" | "appid" | "app_id" | "sig" | "auth")
+        || (oauth && matches!(n.as_str(), "code" | "client_id" | "refresh_token"))
 }
 
 fn is_invalid_token(body: &[u8]) -> bool {
