@@ -376,7 +376,16 @@ impl Net {
                 } else if c.service.auth == AuthType::OAuth2 {
                     let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
                     let registry = self.registry.as_ref().expect("registry");
-                    cred = Some(registry.credential(link, rt, http, true)?);
+                    let refused = match &c.secrets {
+                        Secrets::OAuth2 { access_token, .. } => access_token.expose_secret().to_string(),
+                        _ => String::new(),
+                    };
+                    let trace = self.trace;
+                    cred = Some(registry.credential(link, rt, http, Some(&refused), &mut |l| {
+                        if trace {
+                            note(l)
+                        }
+                    })?);
                     response = self.send(&p, cred.as_ref(), note)?;
                 }
             }
@@ -416,7 +425,12 @@ impl Net {
             }
             let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
             let registry = self.registry.as_ref().expect("registry");
-            cred = Some(registry.credential(link, rt, http, false)?);
+            let trace = self.trace;
+            cred = Some(registry.credential(link, rt, http, None, &mut |l| {
+                if trace {
+                    note(l)
+                }
+            })?);
         }
         if let (Some(link), Some(c)) = (&p.connection, &cred) {
             let conn = self.registry.as_ref().expect("registry").connection(link)?;

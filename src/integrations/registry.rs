@@ -6,7 +6,7 @@ use super::oauth::{self, OAuthClient, TokenSet};
 use super::store::{Record, Secrets, Status, TokenStore};
 use crate::error::Error;
 use crate::zoho::service::{AuthType, Service};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
@@ -108,13 +108,16 @@ impl Registry {
     }
 
     /// The credential to use now: the connection must be connected; an OAuth 2.0 token
-    /// near expiry (or refused with `INVALID_TOKEN` when `force`) is refreshed first.
+    /// near expiry, or the access token `refused` with `INVALID_TOKEN`, is refreshed first
+    /// (unless the store already holds another token: a sibling refreshed it). `trace`
+    /// receives a line for every refresh request sent.
     pub fn credential(
         &self,
         link: &str,
         rt: &tokio::runtime::Runtime,
         http: &reqwest::Client,
-        force: bool,
+        refused: Option<&str>,
+        trace: &mut dyn FnMut(&str),
     ) -> Result<Credential, Error> {
         let conn = self.connection(link)?;
         let mut service = self.file.service_of(conn)?;
@@ -135,8 +138,8 @@ impl Registry {
             }
             _ => return Err(Error::runtime(format!("connection '{link}' is not connected: {fix}"))),
         };
-        let rec = if service.auth == AuthType::OAuth2 && (force || needs_refresh(&rec)) {
-            self.refresh(conn, &service, rt, http, force, rec.updated_at)?
+        let rec = if service.auth == AuthType::OAuth2 && (refused.is_some() || needs_refresh(&rec)) {
+            self.refresh(conn, &service, rt, http, refused, trace)?
         } else {
             rec
         };
@@ -151,16 +154,22 @@ impl Registry {
         service: &Service,
         rt: &tokio::runtime::Runtime,
         http: &reqwest::Client,
-        force: bool,
-        seen_updated_at: i64,
+        refused: Option<&str>,
+        trace: &mut dyn FnMut(&str),
     ) -> Result<Record, Error> {
         let store = self.store()?;
         let link = conn.link.clone();
         let outcome = store
             .locked(|s| {
                 let Some(mut rec) = s.get(&link)? else { return Ok(Err(not_connected(&link))) };
-                // Another process refreshed while we waited for the lock.
-                let fresh = if force { rec.updated_at > seen_updated_at } else { !needs_refresh(&rec) };
+                // Another process refreshed while we waited for the lock: after a 401, the store
+                // holds another access token than the refused one (compared exactly, not by
+                // time); before expiry, the stored one is no longer near it.
+                let fresh = match (refused, &rec.secrets) {
+                    (Some(bad), Secrets::OAuth2 { access_token, .. }) => access_token.expose_secret() != bad,
+                    (Some(_), _) => false,
+                    (None, _) => !needs_refresh(&rec),
+                };
                 if fresh && rec.status == Status::Connected {
                     return Ok(Ok(rec));
                 }
@@ -182,6 +191,8 @@ impl Registry {
                     Err(e) => return Ok(Err(e)),
                 };
                 let refresh_token = refresh_token.clone();
+                let why = if refused.is_some() { "the API refused its token (401 INVALID_TOKEN)" } else { "its token is about to expire" };
+                trace(&format!("trace: refreshing connection '{link}': {why}; POST {}", client.refresh_url.as_deref().unwrap_or(&client.token_url)));
                 match rt.block_on(oauth::refresh(http, &client, &refresh_token)) {
                     Ok(tokens) => {
                         apply_tokens(&mut rec, tokens, Some(refresh_token));
