@@ -145,3 +145,35 @@ async fn userinfo_never_shows_in_traces_or_errors() {
     assert!(all.contains("code=42"), "a script's own harmless parameter stays visible: {all}");
     assert!(all.contains("***@"), "{all}");
 }
+
+/// `--value NAME=-` reads the secret from stdin, so it never sits in shell history.
+#[test]
+fn connect_reads_a_secret_given_as_dash_from_stdin() {
+    use std::io::Write;
+    let env = Env::new(&key_connections());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(["connections", "connect", "q", "--value", "appid=-"])
+        .env("DG_HOME", env.home())
+        .env("DG_CONNECTIONS", env.dir.path().join("connections.toml"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{API_KEY}\n").as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let shown = env.dg(&["connections", "show", "q"]);
+    assert!(out(&shown).contains("connected"), "{}", out(&shown));
+    assert_no_secrets(&[&o, &shown], &env.home());
+    // Nothing on stdin: a clear error, not an empty key.
+    let empty = std::process::Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(["connections", "connect", "h", "--value", "X-Api-Key=-"])
+        .env("DG_HOME", env.home())
+        .env("DG_CONNECTIONS", env.dir.path().join("connections.toml"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(empty.status.code(), Some(2), "{}", err(&empty));
+    assert!(err(&empty).contains("no X-Api-Key given for 'h'"), "{}", err(&empty));
+}

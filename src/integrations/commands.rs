@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::zoho::catalog;
 use crate::zoho::service::{AuthType, GrantType};
 use secrecy::SecretString;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
 /// How long `connect` waits for the browser to come back to the loopback redirect.
@@ -119,20 +119,33 @@ pub fn show(reg: &Registry, link: &str) -> Result<String, Error> {
 }
 
 /// A value for `connect`: `--value NAME=...`, else asked for on a terminal.
+/// A value `connect` needs: from `--value NAME=...`; `--value NAME=-` reads it from stdin (so
+/// keys stay out of shell history); a value not given is asked for at a terminal, without
+/// echo.
 fn value_for(values: &[(String, String)], name: &str, link: &str) -> Result<SecretString, Error> {
-    if let Some((_, v)) = values.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
-        return Ok(SecretString::from(v.clone()));
+    match values.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+        Some((_, v)) if v == "-" => read_secret(name, link),
+        Some((_, v)) => Ok(SecretString::from(v.clone())),
+        None if std::io::stdin().is_terminal() => read_secret(name, link),
+        None => Err(Error::usage(format!(
+            "connection '{link}' needs {name}: pass --value {name}=... (or --value {name}=- to read it from stdin)"
+        ))),
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(Error::usage(format!("connection '{link}' needs {name}: pass --value {name}=...")));
-    }
-    eprint!("{name} for '{link}': ");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+}
+
+/// One line from stdin: at a terminal a prompt that does not echo what is typed.
+fn read_secret(name: &str, link: &str) -> Result<SecretString, Error> {
+    let line = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("{name} for '{link}' (not shown): "))
+            .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+        line
+    };
     let line = line.trim_end_matches(['\r', '\n']).to_string();
     if line.is_empty() {
-        return Err(Error::usage(format!("no {name} given")));
+        return Err(Error::usage(format!("no {name} given for '{link}'")));
     }
     Ok(SecretString::from(line))
 }
@@ -182,6 +195,12 @@ pub fn connect(
         AuthType::OAuth2 => {
             let mut client = reg.oauth_client(conn, &service)?;
             let (rt, http) = runtime()?;
+            // `--code -`: the grant code from stdin, out of shell history like the keys.
+            let stdin_code = match code {
+                Some("-") => Some(secrecy::ExposeSecret::expose_secret(&read_secret("code", link)?).to_string()),
+                _ => None,
+            };
+            let code = stdin_code.as_deref().or(code);
             let tokens = if let Some(code) = code {
                 rt.block_on(oauth::exchange_code(&http, &client, code, None))
             } else if service.grant_type == GrantType::ClientCredentials {
