@@ -361,4 +361,63 @@ mod tests {
         assert_eq!(given(0), "none was");
         assert_eq!(given(3), "3 were");
     }
+
+    /// `dg check` and `dg run` read the same rows: every task, called with its required
+    /// arguments (and with all of them and a connection), passes the check and builds its
+    /// request; one argument too many is an arity error in both.
+    #[test]
+    fn check_and_run_agree_on_every_task() {
+        use crate::zoho::tasks::{self, Kind};
+        let sample = |k: Kind| match k {
+            Kind::Text | Kind::Any => ("\"Leads\"", Value::text("Leads")),
+            Kind::Number => ("7", Value::Int(7)),
+            Kind::Map => ("{\"a\": 1}", Value::map(crate::value::new_map(0))),
+            Kind::List => ("{1, 2}", Value::list(vec![Value::Int(1)])),
+            Kind::File => ("x", Value::Null),
+        };
+        for t in tasks::all() {
+            for n in [t.required(), t.params.len()] {
+                let mut texts: Vec<&str> = Vec::new();
+                let mut values: Vec<Value> = Vec::new();
+                for p in &t.params[..n] {
+                    let (text, v) = sample(p.kind);
+                    texts.push(text);
+                    values.push(v);
+                }
+                // With fewer than all arguments, a text after them is the next argument when
+                // that one takes text (Books' `search`): only a full call is sure to end in one.
+                for with_conn in [false, n == t.params.len()] {
+                    let mut texts = texts.clone();
+                    let mut values = values.clone();
+                    if with_conn {
+                        texts.push("\"conn\"");
+                        values.push(Value::text("conn"));
+                    }
+                    let script =
+                        format!("x = \"a\".toFile(\"a.txt\");\nr = {}({});\n", t.full_name(), texts.join(", "));
+                    let src = SourceFile::new("t.dg", script.clone());
+                    let report = crate::check::check(&[src], &crate::check::Options::default());
+                    let codes: Vec<String> = report.files[0]
+                        .diagnostics
+                        .iter()
+                        .filter(|d| ["unknown-task", "arity", "argument-type"].contains(&d.diagnostic.code))
+                        .map(|d| d.diagnostic.message.clone())
+                        .collect();
+                    assert!(codes.is_empty(), "{script}: {codes:?}");
+                    let (data, conn) = tasks::split_args(t, &values).unwrap_or_else(|e| panic!("{script}: {e}"));
+                    assert_eq!(conn.is_some(), with_conn, "{script}");
+                    if t.params.iter().all(|p| p.kind != Kind::File) {
+                        tasks::request(t, data, "https://www.zohoapis.com", "conn")
+                            .unwrap_or_else(|e| panic!("{script}: {e}"));
+                    }
+                }
+            }
+            let too_many: Vec<&str> = vec!["null"; t.max_args() + 1];
+            let script = format!("r = {}({});\n", t.full_name(), too_many.join(", "));
+            let report =
+                crate::check::check(&[SourceFile::new("t.dg", script.clone())], &crate::check::Options::default());
+            assert!(report.files[0].diagnostics.iter().any(|d| d.diagnostic.code == "arity"), "{script}");
+            assert!(tasks::split_args(t, &vec![Value::Null; t.max_args() + 1]).is_err(), "{script}");
+        }
+    }
 }
