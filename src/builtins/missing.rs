@@ -9,7 +9,6 @@ const NOT_IMPLEMENTED: &[(&str, &str)] = &[
     ("getDateTime", "no Zoho help page found to build it from"),
     ("timeBetween", "no Zoho help page found to build it from"),
     ("toDateTimeString", "no Zoho help page found to build it from"),
-    ("toWords", "no Zoho help page found to build it from"),
     ("getAsString", "no Zoho help page found to build it from"),
     ("convertToPDF", "it needs a document renderer"),
 ];

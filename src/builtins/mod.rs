@@ -14,6 +14,7 @@ mod number;
 mod returns;
 mod text;
 mod time;
+mod words;
 mod xml;
 
 pub use args::*;
@@ -104,6 +105,7 @@ pub fn all() -> impl Iterator<Item = &'static Builtin> {
         misc::BUILTINS,
         file::BUILTINS,
         xml::BUILTINS,
+        words::BUILTINS,
     ]
     .into_iter()
     .flatten()

@@ -8,6 +8,7 @@ use crate::value::types::Ty;
 const RETURNS: &[(&str, Ty)] = &[
     // text
     ("tostring", Ty::Text),
+    ("towords", Ty::Text),
     ("totext", Ty::Text),
     ("trim", Ty::Text),
     ("touppercase", Ty::Text),
