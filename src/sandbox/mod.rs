@@ -6,6 +6,7 @@ mod accounts;
 mod blueprint;
 mod books;
 mod criteria;
+mod crm_actions;
 mod db;
 mod records;
 mod schema;

@@ -64,6 +64,12 @@ async fn dispatch(
     if !is_version(version) {
         return invalid_url();
     }
+    if product == "crm" && module == "settings" {
+        return match (method.as_str(), rest) {
+            ("GET", [v, name]) if v == "variables" => super::crm_actions::org_variable(name),
+            _ => invalid_url(),
+        };
+    }
     let Some(module) = schema::canonical(product, module) else { return invalid_module() };
     let api = Api { db: &state.db, product, module, query: parse_query(uri.query().unwrap_or_default()) };
     let answer = match (method.as_str(), rest) {
@@ -82,6 +88,19 @@ async fn dispatch(
         ("PUT", [id, a, b]) if a == "actions" && b == "blueprint" => {
             super::blueprint::perform(api.db, product, module, id, &body)
         }
+        ("POST", [id, a, c]) if product == "crm" && module == "Leads" && a == "actions" && c == "convert" => {
+            super::crm_actions::convert_lead(api.db, id, &body)
+        }
+        ("POST", [id, a]) if product == "crm" && a.eq_ignore_ascii_case("Attachments") => {
+            super::crm_actions::attach(api.db, module, id, &body)
+        }
+        ("GET", [id, a]) if product == "crm" && a.eq_ignore_ascii_case("Attachments") => {
+            super::crm_actions::attachments(api.db, id)
+        }
+        ("PUT", [id, related, rid]) if product == "crm" => match schema::canonical(product, related) {
+            Some(related) => super::crm_actions::update_related(api.db, module, id, related, rid, &body),
+            None => Ok(invalid_module()),
+        },
         ("GET", [id, related]) => api.related(id, related),
         _ => Ok(invalid_url()),
     };
