@@ -9,10 +9,12 @@ mod check;
 pub mod cli;
 mod error;
 mod eval;
+mod fmt;
 #[doc(hidden)]
 pub mod fuzz;
 mod host;
 pub(crate) mod integrations;
+mod lsp;
 pub(crate) mod repl;
 pub(crate) mod sandbox;
 mod syntax;
@@ -20,6 +22,7 @@ mod value;
 
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Frame, Interp, Limits};
+pub use fmt::{comments as fmt_comments, format_source};
 pub use host::{CaptureHost, Host, HttpRequest, StdHost};
 pub use syntax::{is_incomplete, parse, parse_with_scope, print, Scope, Script, SourceFile};
 pub use value::{from_json, Value};

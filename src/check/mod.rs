@@ -8,7 +8,7 @@ mod recover;
 mod scopes;
 mod types;
 mod vars;
-mod visit;
+pub(crate) mod visit;
 
 pub use scopes::Usage;
 
