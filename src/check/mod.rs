@@ -4,7 +4,7 @@
 
 mod calls;
 mod output;
-mod recover;
+pub(crate) mod recover;
 mod scopes;
 mod types;
 mod vars;

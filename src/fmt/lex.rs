@@ -22,6 +22,8 @@ pub enum Kind {
 pub struct Token<'a> {
     pub kind: Kind,
     pub text: &'a str,
+    /// Byte offset in the source.
+    pub start: usize,
     /// Line breaks between the previous token and this one.
     pub breaks: usize,
 }
@@ -104,7 +106,7 @@ pub fn tokens<'a>(text: &'a str, keys: &[(usize, usize)]) -> Vec<Token<'a>> {
         if kind == Kind::LineComment {
             tok = tok.trim_end();
         }
-        out.push(Token { kind, text: tok, breaks });
+        out.push(Token { kind, text: tok, start, breaks });
         breaks = 0;
     }
     out

@@ -3,7 +3,7 @@
 
 pub mod cli;
 mod layout;
-mod lex;
+pub(crate) mod lex;
 
 use crate::error::Error;
 use crate::syntax::ast::{Block, BlockPair, ExprKind, Script, StmtKind};
