@@ -160,6 +160,12 @@ fn a_session_from_initialize_to_exit() {
     );
     assert_eq!(c.diagnostics("file:///t/broken.dg"), Vec::<Value>::new());
 
+    // both in one file: the rest of a file with a syntax error is still checked
+    let diags = c.open("file:///t/both.dg", "x = \"abc\";\ny = x.lenght();\nz = (1 + ;\ninfo y;\n");
+    let lines: Vec<(u64, &str)> =
+        diags.iter().map(|d| (d["range"]["start"]["line"].as_u64().unwrap(), d["code"].as_str().unwrap())).collect();
+    assert_eq!(lines, [(1, "unknown-method"), (2, "syntax")], "{diags:?}");
+
     // completion: string methods after `x.` where x is text; crm tasks after `zoho.crm.`
     let text = "x = \"abc\";\nm = Map();\ny = x.\nr = zoho.crm.\nresp = invokeurl\n[\n\turl :\"https://example.com\"\n\tconnection :\"\"\n];\n";
     c.open("file:///t/complete.dg", text);

@@ -320,3 +320,61 @@ pub fn signature(doc: &Document, offset: usize) -> Option<SignatureHelp> {
         active_parameter: Some(commas),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(text: &str) -> Vec<String> {
+        let doc = Document::new(text.to_string(), 0);
+        complete(&doc, text.len(), &["crm".to_string()]).into_iter().map(|i| i.label).collect()
+    }
+
+    fn hover_at(text: &str, needle: &str) -> String {
+        let doc = Document::new(text.to_string(), 0);
+        let h = hover(&doc, text.find(needle).unwrap() + 1).expect("a hover");
+        match h.contents {
+            HoverContents::Markup(m) => m.value,
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn methods_follow_the_receiver_type() {
+        let list = labels("l = List();\nl.");
+        assert!(list.contains(&"add".to_string()) && !list.contains(&"toUpperCase".to_string()), "{list:?}");
+        let text = labels("void f(string s)\n{\n\tinfo s.");
+        assert!(text.contains(&"trim".to_string()) && !text.contains(&"add".to_string()), "{text:?}");
+        assert!(labels("x = \"a\".").contains(&"length".to_string()));
+    }
+
+    #[test]
+    fn names_keys_and_links() {
+        assert!(labels("total = 1;\ninfo to").contains(&"total".to_string()));
+        assert!(labels("r = invokeurl\n[\n\tur").contains(&"url".to_string()));
+        assert!(labels("sendmail\n[\n\tsub").contains(&"subject".to_string()));
+        assert_eq!(labels("r = invokeurl\n[\n\tconnection :\"c"), ["crm"]);
+        assert!(labels("info \"c").is_empty());
+        assert!(labels("x = zoho.").contains(&"crm".to_string()));
+        assert!(labels("x = zoho.books.get").contains(&"getRecords".to_string()));
+    }
+
+    #[test]
+    fn hover_names_docs_tasks_and_types() {
+        assert!(hover_at("x = zoho.crm.getRecordById(\"Leads\", 1);", "getRecordById").contains("scope: `ZohoCRM."));
+        assert!(hover_at("x = \"a\";\ny = x.toUpperCase();", "toUpperCase").contains("toUpperCase"));
+        assert_eq!(hover_at("x = \"a\";\ninfo x;", " x;"), "`x`: TEXT");
+    }
+
+    #[test]
+    fn signature_help_tracks_the_argument() {
+        let text = "x = \"abc\";\ny = x.subString(1, ";
+        let doc = Document::new(text.to_string(), 0);
+        let s = signature(&doc, text.len()).expect("help");
+        assert_eq!(s.active_parameter, Some(1));
+        assert!(s.signatures[0].label.starts_with("text.subString("), "{}", s.signatures[0].label);
+        let text = "r = zoho.crm.searchRecords(\"Leads\", ";
+        let s = signature(&Document::new(text.to_string(), 0), text.len()).expect("help");
+        assert_eq!(s.signatures[0].label, "zoho.crm.searchRecords(module, criteria, [page], [per_page], [connection])");
+    }
+}

@@ -123,16 +123,34 @@ impl Server {
         let src = SourceFile::new(name_of(uri.as_str()), doc.text.clone());
         let options = check::Options { syntax_only: false, connections: self.connections.clone() };
         let report = check::check(std::slice::from_ref(&src), &options);
-        let mut diagnostics = Vec::new();
-        for file in &report.files {
-            for l in &file.diagnostics {
-                let d = &l.diagnostic;
+        let mut found: Vec<check::Diagnostic> =
+            report.files.iter().flat_map(|f| &f.diagnostics).map(|l| l.diagnostic.clone()).collect();
+        // With syntax errors, the rest of the file is still checked: the failing statements
+        // blanked out (offsets kept). Variables they assigned would read as unassigned there.
+        if report.files.iter().any(|f| f.syntax_errors > 0) {
+            if let Some(text) = check::recover::recovered_text(&src) {
+                let rest = check::check(&[SourceFile::new(src.name(), text)], &options);
+                let skip = ["syntax", "unassigned", "maybe-unassigned", "unreachable"];
+                found.extend(
+                    rest.files
+                        .iter()
+                        .flat_map(|f| &f.diagnostics)
+                        .map(|l| &l.diagnostic)
+                        .filter(|d| !skip.contains(&d.code))
+                        .cloned(),
+                );
+            }
+        }
+        found.sort_by_key(|d| (d.span.start, d.severity));
+        let diagnostics = found
+            .iter()
+            .map(|d| {
                 let (start, mut end) = (d.span.start as usize + bom, d.span.end as usize + bom);
                 if end <= start {
                     // an empty span marks the character it stops at
-                    end = doc.text[start.min(doc.text.len())..].chars().next().map_or(start, |c| start + c.len_utf8());
+                    end = doc.text.get(start..).and_then(|r| r.chars().next()).map_or(start, |c| start + c.len_utf8());
                 }
-                diagnostics.push(Diagnostic {
+                Diagnostic {
                     range: doc.range(start, end),
                     severity: Some(match d.severity {
                         Severity::Error => DiagnosticSeverity::ERROR,
@@ -142,9 +160,9 @@ impl Server {
                     source: Some("dg".into()),
                     message: d.message.clone(),
                     ..Default::default()
-                });
-            }
-        }
+                }
+            })
+            .collect();
         Some(PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version: Some(doc.version) })
     }
 
