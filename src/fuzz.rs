@@ -112,3 +112,9 @@ pub fn dates(data: &[u8]) {
         let _ = Value::DateTime(dt).to_text();
     }
 }
+
+/// Open a document, apply edits cut from the input at pseudo-random positions, and send every
+/// request after each edit (`dg lsp`'s document-change path).
+pub fn lsp(data: &[u8]) {
+    crate::lsp::fuzz_edits(data);
+}

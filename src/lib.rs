@@ -9,10 +9,12 @@ mod check;
 pub mod cli;
 mod error;
 mod eval;
+mod fmt;
 #[doc(hidden)]
 pub mod fuzz;
 mod host;
 pub(crate) mod integrations;
+mod lsp;
 pub(crate) mod repl;
 pub(crate) mod sandbox;
 mod syntax;
@@ -21,6 +23,9 @@ pub(crate) mod zoho;
 
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Frame, Interp, Limits};
+pub use fmt::{comments as fmt_comments, format_source};
 pub use host::{CaptureHost, Host, HttpRequest, StdHost};
+#[doc(hidden)]
+pub use lsp::{capabilities as lsp_capabilities, fuzz_edits as lsp_fuzz_edits, Server as LspServer};
 pub use syntax::{is_incomplete, parse, parse_with_scope, print, Scope, Script, SourceFile};
 pub use value::{from_json, Value};

@@ -64,3 +64,8 @@ fn connections() {
 fn dates() {
     replay("dates", deluge::fuzz::dates);
 }
+
+#[test]
+fn lsp() {
+    replay("lsp", deluge::fuzz::lsp);
+}

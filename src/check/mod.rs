@@ -4,11 +4,11 @@
 
 mod calls;
 mod output;
-mod recover;
+pub(crate) mod recover;
 mod scopes;
 mod types;
 mod vars;
-mod visit;
+pub(crate) mod visit;
 
 pub use scopes::Usage;
 

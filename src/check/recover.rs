@@ -20,10 +20,24 @@ pub struct SyntaxError {
 
 /// Parse `src`, reporting every syntax error. The script is returned only when there is none.
 pub fn parse_all(src: &SourceFile) -> (Option<Script>, Vec<SyntaxError>) {
-    let first = match syntax::parse(src) {
-        Ok(script) => return (Some(script), Vec::new()),
-        Err(e) => e,
-    };
+    match syntax::parse(src) {
+        Ok(script) => (Some(script), Vec::new()),
+        Err(first) => (None, blank_errors(src, first).1),
+    }
+}
+
+/// The text of `src` with every statement that failed to parse blanked out (offsets kept),
+/// when that text parses: the language server checks the rest of a file that has errors.
+pub fn recovered_text(src: &SourceFile) -> Option<String> {
+    let first = syntax::parse(src).err()?;
+    let (text, _, parses) = blank_errors(src, first);
+    parses.then_some(text)
+}
+
+/// Blank statements until the text parses or recovery stops: the text, the errors, and
+/// whether the text now parses.
+fn blank_errors(src: &SourceFile, first: crate::error::Error) -> (String, Vec<SyntaxError>, bool) {
+    let mut parses = false;
     let mut text = src.text().to_string();
     let mut errors: Vec<SyntaxError> = Vec::new();
     let mut next = Some(first);
@@ -51,12 +65,13 @@ pub fn parse_all(src: &SourceFile) -> (Option<Script>, Vec<SyntaxError>) {
         if !blank(&mut text, start, end) && !blank(&mut text, at, token) {
             break;
         }
-        if let Err(e) = syntax::parse(&SourceFile::new(src.name(), text.as_str())) {
-            next = Some(e);
+        match syntax::parse(&SourceFile::new(src.name(), text.as_str())) {
+            Err(e) => next = Some(e),
+            Ok(_) => parses = true,
         }
     }
     errors.sort_by_key(|e| e.span.start);
-    (None, errors)
+    (text, errors, parses)
 }
 
 /// Errors after which the rest of the file cannot be read sensibly (or there is no rest).

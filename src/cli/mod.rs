@@ -46,6 +46,17 @@ enum Command {
         #[command(subcommand)]
         action: SandboxAction,
     },
+    /// Format scripts the way Zoho's editor lays them out (in place)
+    Fmt(crate::fmt::cli::FmtArgs),
+    /// The language server for editors, over stdin/stdout
+    Lsp {
+        /// Log each message on stderr
+        #[arg(long)]
+        log: bool,
+        /// The connections file
+        #[arg(long, value_name = "PATH")]
+        connections: Option<PathBuf>,
+    },
     /// The services connections can use
     Services {
         #[command(subcommand)]
@@ -198,6 +209,8 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
         Command::Connections { action, connections } => connections_command(action, connections, host, err),
         Command::Services { action, connections } => services_command(action, connections, host, err),
         Command::Sandbox { action } => sandbox_command(action, host, err),
+        Command::Fmt(args) => crate::fmt::cli::run(&args, host, err),
+        Command::Lsp { log, connections } => crate::lsp::serve(log, connections),
     }
 }
 

@@ -3,7 +3,7 @@
 //! the outputs, so it can be scripted.
 
 mod commands;
-mod complete;
+pub(crate) mod complete;
 mod editor;
 mod host;
 mod input;

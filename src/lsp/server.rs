@@ -1,0 +1,327 @@
+//! The language server's state and handlers: open documents, and one function per request
+//! or notification. No I/O here, so tests, the fuzzer and the bench drive it in-process.
+
+use super::doc::Document;
+use super::features;
+use super::symbols::Symbols;
+use super::tables;
+use crate::check::{self, Severity};
+use crate::syntax::SourceFile;
+use lsp_types::*;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A request the server could not answer: the protocol's error code and a message.
+pub type Failure = (i32, String);
+
+const INVALID_PARAMS: i32 = -32602;
+const METHOD_NOT_FOUND: i32 = -32601;
+
+pub struct Server {
+    docs: HashMap<String, Document>,
+    connections: Option<PathBuf>,
+    links: Vec<String>,
+    pub shutdown: bool,
+}
+
+/// What the server advertises in its `initialize` answer.
+pub fn capabilities() -> Value {
+    let caps = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into(), "\"".into(), "[".into()]),
+            ..Default::default()
+        }),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".into(), ",".into()]),
+            ..Default::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        ..Default::default()
+    };
+    serde_json::to_value(caps).unwrap_or(Value::Null)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, Failure> {
+    serde_json::from_value(params).map_err(|e| (INVALID_PARAMS, format!("invalid parameters: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: T) -> Result<Value, Failure> {
+    Ok(serde_json::to_value(v).unwrap_or(Value::Null))
+}
+
+/// A display name for messages: the last part of the URI's path.
+fn name_of(uri: &str) -> String {
+    uri.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(uri).to_string()
+}
+
+impl Server {
+    pub fn new(connections: Option<PathBuf>) -> Server {
+        let links = tables::connection_links(connections.as_deref());
+        Server { docs: HashMap::new(), connections, links, shutdown: false }
+    }
+
+    fn doc(&self, uri: &Uri) -> Result<&Document, Failure> {
+        self.docs.get(uri.as_str()).ok_or((INVALID_PARAMS, format!("{} is not open", uri.as_str())))
+    }
+
+    fn at(&self, p: &TextDocumentPositionParams) -> Result<(&Document, usize), Failure> {
+        let doc = self.doc(&p.text_document.uri)?;
+        Ok((doc, doc.offset(p.position)))
+    }
+
+    /// Handle a notification; returns the notifications to send back (diagnostics).
+    pub fn notification(&mut self, method: &str, params: Value) -> Vec<(String, Value)> {
+        let uri = match method {
+            "textDocument/didOpen" => match parse::<DidOpenTextDocumentParams>(params) {
+                Ok(p) => {
+                    let d = p.text_document;
+                    self.docs.insert(d.uri.as_str().to_string(), Document::new(d.text, d.version));
+                    d.uri
+                }
+                Err(_) => return Vec::new(),
+            },
+            "textDocument/didChange" => match parse::<DidChangeTextDocumentParams>(params) {
+                Ok(p) => match self.docs.get_mut(p.text_document.uri.as_str()) {
+                    Some(doc) => {
+                        doc.apply(p.content_changes, p.text_document.version);
+                        p.text_document.uri
+                    }
+                    None => return Vec::new(),
+                },
+                Err(_) => return Vec::new(),
+            },
+            "textDocument/didClose" => {
+                if let Ok(p) = parse::<DidCloseTextDocumentParams>(params) {
+                    self.docs.remove(p.text_document.uri.as_str());
+                    let clear =
+                        PublishDiagnosticsParams { uri: p.text_document.uri, diagnostics: vec![], version: None };
+                    return vec![("textDocument/publishDiagnostics".into(), json!(clear))];
+                }
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        };
+        match self.diagnostics(&uri) {
+            Some(d) => vec![("textDocument/publishDiagnostics".into(), json!(d))],
+            None => Vec::new(),
+        }
+    }
+
+    /// Every `dg check` finding of an open document.
+    pub fn diagnostics(&self, uri: &Uri) -> Option<PublishDiagnosticsParams> {
+        let doc = self.docs.get(uri.as_str())?;
+        // SourceFile drops a byte-order mark: offsets shift by its length
+        let bom = if doc.text.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
+        let src = SourceFile::new(name_of(uri.as_str()), doc.text.clone());
+        let options = check::Options {
+            syntax_only: false,
+            connections: self.connections.clone(),
+            load: Some(crate::integrations::config::load_for_check),
+        };
+        let report = check::check(std::slice::from_ref(&src), &options);
+        let mut found: Vec<check::Diagnostic> =
+            report.files.iter().flat_map(|f| &f.diagnostics).map(|l| l.diagnostic.clone()).collect();
+        // With syntax errors, the rest of the file is still checked: the failing statements
+        // blanked out (offsets kept). Variables they assigned would read as unassigned there.
+        if report.files.iter().any(|f| f.syntax_errors > 0) {
+            if let Some(text) = check::recover::recovered_text(&src) {
+                let rest = check::check(&[SourceFile::new(src.name(), text)], &options);
+                let skip = ["syntax", "unassigned", "maybe-unassigned", "unreachable"];
+                found.extend(
+                    rest.files
+                        .iter()
+                        .flat_map(|f| &f.diagnostics)
+                        .map(|l| &l.diagnostic)
+                        .filter(|d| !skip.contains(&d.code))
+                        .cloned(),
+                );
+            }
+        }
+        found.sort_by_key(|d| (d.span.start, d.severity));
+        let diagnostics = found
+            .iter()
+            .map(|d| {
+                let (start, mut end) = (d.span.start as usize + bom, d.span.end as usize + bom);
+                if end <= start {
+                    // an empty span marks the character it stops at
+                    end = doc.text.get(start..).and_then(|r| r.chars().next()).map_or(start, |c| start + c.len_utf8());
+                }
+                Diagnostic {
+                    range: doc.range(start, end),
+                    severity: Some(match d.severity {
+                        Severity::Error => DiagnosticSeverity::ERROR,
+                        Severity::Warning => DiagnosticSeverity::WARNING,
+                    }),
+                    code: Some(NumberOrString::String(d.code.to_string())),
+                    source: Some("dg".into()),
+                    message: d.message.clone(),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        Some(PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version: Some(doc.version) })
+    }
+
+    /// Answer a request.
+    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Failure> {
+        match method {
+            "shutdown" => {
+                self.shutdown = true;
+                Ok(Value::Null)
+            }
+            "textDocument/completion" => {
+                let p: CompletionParams = parse(params)?;
+                let (doc, at) = self.at(&p.text_document_position)?;
+                let items = features::complete(doc, at, &self.links);
+                to_json(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+            }
+            "textDocument/hover" => {
+                let p: HoverParams = parse(params)?;
+                let (doc, at) = self.at(&p.text_document_position_params)?;
+                to_json(features::hover(doc, at))
+            }
+            "textDocument/signatureHelp" => {
+                let p: SignatureHelpParams = parse(params)?;
+                let (doc, at) = self.at(&p.text_document_position_params)?;
+                to_json(features::signature(doc, at))
+            }
+            "textDocument/definition" => {
+                let p: GotoDefinitionParams = parse(params)?;
+                let uri = p.text_document_position_params.text_document.uri.clone();
+                let (doc, at) = self.at(&p.text_document_position_params)?;
+                let s = Symbols::new(&doc.text);
+                let found = s.token_at(at).and_then(|i| s.definition(i));
+                to_json(found.map(|(a, b)| GotoDefinitionResponse::Scalar(Location { uri, range: doc.range(a, b) })))
+            }
+            "textDocument/references" => {
+                let p: ReferenceParams = parse(params)?;
+                let uri = p.text_document_position.text_document.uri.clone();
+                let (doc, at) = self.at(&p.text_document_position)?;
+                let s = Symbols::new(&doc.text);
+                let refs = s.token_at(at).map(|i| s.references(i)).unwrap_or_default();
+                let locs: Vec<Location> =
+                    refs.into_iter().map(|(a, b)| Location { uri: uri.clone(), range: doc.range(a, b) }).collect();
+                to_json(locs)
+            }
+            "textDocument/documentSymbol" => {
+                let p: DocumentSymbolParams = parse(params)?;
+                let doc = self.doc(&p.text_document.uri)?;
+                to_json(DocumentSymbolResponse::Nested(symbols(doc)))
+            }
+            "textDocument/formatting" => {
+                let p: DocumentFormattingParams = parse(params)?;
+                let doc = self.doc(&p.text_document.uri)?;
+                to_json(format_edits(doc, &p.text_document.uri, None))
+            }
+            "textDocument/rangeFormatting" => {
+                let p: DocumentRangeFormattingParams = parse(params)?;
+                let doc = self.doc(&p.text_document.uri)?;
+                to_json(format_edits(doc, &p.text_document.uri, Some(p.range)))
+            }
+            "textDocument/codeAction" => {
+                let p: CodeActionParams = parse(params)?;
+                to_json(code_actions(&p))
+            }
+            _ => Err((METHOD_NOT_FOUND, format!("dg lsp does not handle {method}"))),
+        }
+    }
+}
+
+/// Functions (with the variables they assign) and the top-level variables.
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written
+fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
+    let s = Symbols::new(&doc.text);
+    let var = |name: &str, i: usize| {
+        let t = &s.toks[i];
+        let r = doc.range(t.start, t.start + t.text.len());
+        DocumentSymbol {
+            name: name.to_string(),
+            detail: None,
+            kind: SymbolKind::VARIABLE,
+            tags: None,
+            deprecated: None,
+            range: r,
+            selection_range: r,
+            children: None,
+        }
+    };
+    let mut out: Vec<DocumentSymbol> = Vec::new();
+    for f in &s.functions {
+        let children = s.variables(f.name_at.1).into_iter().map(|(n, i)| var(n, i)).collect();
+        out.push(DocumentSymbol {
+            name: f.name.clone(),
+            detail: Some(f.header.clone()),
+            kind: SymbolKind::FUNCTION,
+            tags: None,
+            deprecated: None,
+            range: doc.range(f.range.0, f.range.1),
+            selection_range: doc.range(f.name_at.0, f.name_at.1),
+            children: Some(children),
+        });
+    }
+    let top = s.toks.iter().find(|t| !s.functions.iter().any(|f| f.range.0 <= t.start && t.start <= f.range.1));
+    if let Some(t) = top {
+        out.extend(s.variables(t.start).into_iter().map(|(n, i)| var(n, i)));
+    }
+    out
+}
+
+/// `dg fmt`'s edits: the whole text, or only the changed line hunks that touch `range`.
+/// A document that does not parse gets no edits.
+fn format_edits(doc: &Document, uri: &Uri, range: Option<Range>) -> Vec<TextEdit> {
+    let src = SourceFile::new(name_of(uri.as_str()), doc.text.clone());
+    let Ok(formatted) = crate::fmt::format_source(&src) else { return Vec::new() };
+    if formatted == doc.text {
+        return Vec::new();
+    }
+    let Some(range) = range else {
+        return vec![TextEdit { range: doc.full_range(), new_text: formatted }];
+    };
+    let diff = similar::TextDiff::from_lines(doc.text.as_str(), formatted.as_str());
+    let new_lines: Vec<&str> = formatted.split_inclusive('\n').collect();
+    let mut edits = Vec::new();
+    for op in diff.ops() {
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            continue;
+        }
+        let (old, new) = (op.old_range(), op.new_range());
+        let touches = old.start as u32 <= range.end.line && (old.end.max(old.start + 1) as u32) > range.start.line;
+        if touches {
+            let start = Position { line: old.start as u32, character: 0 };
+            let end = Position { line: old.end as u32, character: 0 };
+            let text: String = new_lines.get(new.clone()).unwrap_or(&[]).concat();
+            edits.push(TextEdit { range: Range { start, end }, new_text: text });
+        }
+    }
+    edits
+}
+
+/// Quick fixes: replace a misspelt name by the one "did you mean" names.
+fn code_actions(p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    for d in &p.context.diagnostics {
+        let Some(rest) = d.message.split("did you mean '").nth(1) else { continue };
+        let Some(name) = rest.split('\'').next().filter(|n| !n.is_empty()) else { continue };
+        let edit = TextEdit { range: d.range, new_text: name.to_string() };
+        // lsp-types' own map type: a URI is its key (its inner cell only caches parsing)
+        #[allow(clippy::mutable_key_type)]
+        let changes = HashMap::from([(p.text_document.uri.clone(), vec![edit])]);
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: format!("Change to '{name}'"),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![d.clone()]),
+            edit: Some(WorkspaceEdit { changes: Some(changes), ..Default::default() }),
+            is_preferred: Some(true),
+            ..Default::default()
+        }));
+    }
+    out
+}
