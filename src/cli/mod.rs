@@ -91,7 +91,7 @@ enum ConnAction {
 
 #[derive(Subcommand, Debug)]
 enum SandboxAction {
-    /// Serve the sandbox on 127.0.0.1 until killed; prints `url:` and `token:` lines
+    /// Serve the sandbox on 127.0.0.1 until killed; prints `url:`, `token:`, `client_id:` and `client_secret:` lines
     Serve {
         /// The port (0: any free port)
         #[arg(long, default_value_t = 0)]
@@ -271,10 +271,15 @@ fn connections_command(action: ConnAction, path: Option<PathBuf>, host: &mut dyn
 
 /// `--sandbox`: start the offline sandbox in this process (on the first Zoho call) and hand
 /// its URL and token to the request pipeline.
-fn start_sandbox() -> Result<(String, String), crate::Error> {
+fn start_sandbox() -> Result<crate::integrations::net_host::SandboxTarget, crate::Error> {
     let dir = crate::integrations::store::state_dir().map_err(|e| crate::Error::runtime(e.to_string()))?;
     let sb = crate::sandbox::start(&dir)?;
-    Ok((sb.url, sb.token))
+    Ok(crate::integrations::net_host::SandboxTarget {
+        url: sb.url,
+        token: sb.token,
+        client_id: sb.client_id,
+        client_secret: sb.client_secret,
+    })
 }
 
 fn sandbox_command(action: SandboxAction, host: &mut dyn Host, err: &mut String) -> i32 {
@@ -284,9 +289,11 @@ fn sandbox_command(action: SandboxAction, host: &mut dyn Host, err: &mut String)
     };
     let result = match action {
         SandboxAction::Serve { port } => crate::sandbox::serve(&dir, port, &mut |line| {
-            // printed at once: tools wait for these lines before they connect
-            println!("{line}");
-            let _ = std::io::stdout().flush();
+            // printed at once: tools wait for these lines before they connect; a reader that
+            // stopped reading (it took the url and token only) must not stop the server
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
         })
         .map(|_| String::new()),
         SandboxAction::Reset => crate::sandbox::reset(&dir)

@@ -239,9 +239,19 @@ pub struct ZohoCall {
     pub bytes: usize,
 }
 
-/// Starts the offline sandbox and gives its URL and access token (`--sandbox`; the CLI owns
-/// the sandbox, the pipeline only sends to it).
-pub type StartSandbox = fn() -> Result<(String, String), Error>;
+/// The offline sandbox as the pipeline sees it: where it is, its access token with every
+/// scope, and the OAuth client its accounts server gives declared connections tokens for.
+#[derive(Clone)]
+pub struct SandboxTarget {
+    pub url: String,
+    pub token: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// Starts the offline sandbox (`--sandbox`; the CLI owns the sandbox, the pipeline only
+/// sends to it).
+pub type StartSandbox = fn() -> Result<SandboxTarget, Error>;
 
 /// The network side of a run: the registry, a lazily created runtime and HTTP client.
 pub struct Net {
@@ -254,8 +264,8 @@ pub struct Net {
     pub trace: bool,
     /// `--sandbox`: Zoho hosts go to the sandbox this function starts (on first use) ...
     pub(super) offline: Option<StartSandbox>,
-    /// ... at this URL, with this token.
-    pub(super) sandbox: Option<(String, String)>,
+    /// ... there.
+    pub(super) sandbox: Option<SandboxTarget>,
     /// Sandbox access tokens of declared connections, by link name.
     pub(super) sandbox_tokens: std::collections::HashMap<String, String>,
     /// `--timeout`: when the run must end, and the limit as given (for the message).

@@ -36,14 +36,13 @@ pub fn system_link(service_id: &str) -> String {
 }
 
 impl Net {
-    /// The sandbox's URL and token, started on first use by the function the CLI gave.
-    fn sandbox(&mut self) -> Result<(String, String), Error> {
+    /// The sandbox, started on first use by the function the CLI gave.
+    fn sandbox(&mut self) -> Result<super::http::SandboxTarget, Error> {
         if self.sandbox.is_none() {
             let start = self.offline.ok_or_else(|| Error::runtime("no sandbox was given"))?;
             self.sandbox = Some(start()?);
         }
-        let sb = self.sandbox.as_ref().expect("started above");
-        Ok(sb.clone())
+        Ok(self.sandbox.clone().expect("started above"))
     }
 
     /// A service pointed at the sandbox.
@@ -65,7 +64,8 @@ impl Net {
                 redact(&p.url, &[])
             )));
         }
-        let (sandbox_url, system_token) = self.sandbox()?;
+        let target = self.sandbox()?;
+        let (sandbox_url, system_token) = (target.url.clone(), target.token.clone());
         let cred = match p.connection.clone() {
             None => None,
             Some(link) if link.starts_with('@') => {
@@ -115,7 +115,7 @@ impl Net {
                 let token = match self.sandbox_tokens.get(&link) {
                     Some(t) => t.clone(),
                     None => {
-                        let t = self.sandbox_token(&sandbox_url, &conn.scopes, &link)?;
+                        let t = self.sandbox_token(&target, &conn.scopes, &link)?;
                         self.sandbox_tokens.insert(link.clone(), t.clone());
                         t
                     }
@@ -140,13 +140,18 @@ impl Net {
     }
 
     /// Connect a declared connection to the sandbox's accounts server with its scopes.
-    fn sandbox_token(&mut self, sandbox_url: &str, scopes: &[String], link: &str) -> Result<String, Error> {
+    fn sandbox_token(
+        &mut self,
+        target: &super::http::SandboxTarget,
+        scopes: &[String],
+        link: &str,
+    ) -> Result<String, Error> {
         self.client()?;
         let client = OAuthClient {
-            client_id: "dg-sandbox".to_string(),
-            client_secret: None,
+            client_id: target.client_id.clone(),
+            client_secret: Some(SecretString::from(target.client_secret.clone())),
             authorize_url: None,
-            token_url: format!("{sandbox_url}/oauth/v2/token"),
+            token_url: format!("{}/oauth/v2/token", target.url),
             refresh_url: None,
             revoke_url: None,
             scopes: scopes.to_vec(),

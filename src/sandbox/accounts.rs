@@ -48,12 +48,31 @@ fn enc(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
 }
 
+/// The sandbox's registered redirect URIs: any `http://` loopback address (RFC 8252's native
+/// app redirect), so a code never leaves the machine.
+fn loopback_redirect(uri: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(uri) else { return false };
+    url.scheme() == "http"
+        && url.username().is_empty()
+        && url.host_str().is_some_and(|h| super::server::loopback_host(h.trim_start_matches('[').trim_end_matches(']')))
+}
+
+/// The client sent (`client_id`, and `client_secret` where the grant needs it) is the one this
+/// sandbox printed at start; Zoho answers `invalid_client` otherwise.
+fn client_ok(state: &AppState, q: &[(String, String)], secret_needed: bool) -> bool {
+    param(q, "client_id") == Some(&*state.client_id)
+        && (!secret_needed || param(q, "client_secret") == Some(&*state.client_secret))
+}
+
 /// GET: consent is implied; redirect back to `redirect_uri` with `state`, `code`, `location`
-/// and `accounts-server`, as Zoho does.
+/// and `accounts-server`, as Zoho does. Only the sandbox's client gets a code, and only at a
+/// loopback redirect URI.
 async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let q = parse_query(raw.as_deref().unwrap_or_default());
-    let Some(redirect) = param(&q, "redirect_uri").filter(|r| r.starts_with("http://") || r.starts_with("https://"))
-    else {
+    if !client_ok(&state, &q, false) {
+        return bad_request("invalid_client");
+    }
+    let Some(redirect) = param(&q, "redirect_uri").filter(|r| loopback_redirect(r)) else {
         return bad_request("invalid_redirect_uri");
     };
     if param(&q, "response_type").is_some_and(|t| t != "code") {
@@ -104,6 +123,9 @@ fn token_answer(headers: &HeaderMap, access: String, refresh: Option<String>, sc
 async fn token(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery, body: Bytes) -> Response {
     let mut q = parse_query(raw.as_deref().unwrap_or_default());
     q.extend(parse_query(&String::from_utf8_lossy(&body)));
+    if !client_ok(&state, &q, true) {
+        return oauth_error("invalid_client");
+    }
     let db = &state.db;
     match param(&q, "grant_type").unwrap_or_default() {
         "authorization_code" => {

@@ -312,6 +312,7 @@ mod http {
         http: reqwest::Client,
         url: String,
         token: String,
+        creds: String,
         _dir: tempfile::TempDir,
     }
 
@@ -325,7 +326,8 @@ mod http {
         let dir = tempfile::tempdir().expect("temp dir");
         let sandbox = crate::sandbox::start(dir.path()).expect("sandbox starts");
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-        Client { rt, http: reqwest::Client::new(), url: sandbox.url, token: sandbox.token, _dir: dir }
+        let creds = format!("client_id={}&client_secret={}", sandbox.client_id, sandbox.client_secret);
+        Client { rt, http: reqwest::Client::new(), url: sandbox.url, token: sandbox.token, creds, _dir: dir }
     }
 
     impl Client {
@@ -358,7 +360,7 @@ mod http {
         }
 
         fn scoped_token(&self, scopes: &str) -> String {
-            let body = format!("grant_type=client_credentials&client_id=x&client_secret=y&scope={scopes}");
+            let body = format!("grant_type=client_credentials&{}&scope={scopes}", self.creds);
             let reply = self.send(None, "POST", "/oauth/v2/token", Some(("application/x-www-form-urlencoded", body)));
             reply.body["access_token"].as_str().expect("access token").to_string()
         }

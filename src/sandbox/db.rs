@@ -103,7 +103,7 @@ fn hash(token: &str) -> String {
 }
 
 /// A fresh token in Zoho's shape: `1000.<32 hex>.<32 hex>`.
-fn random_token() -> Result<String, String> {
+pub(super) fn random_token() -> Result<String, String> {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).map_err(|e| format!("sandbox: no random source: {e}"))?;
     let hex = |s: &[u8]| s.iter().map(|b| format!("{b:02x}")).collect::<String>();

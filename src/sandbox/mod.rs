@@ -8,6 +8,7 @@ mod books;
 mod criteria;
 mod crm_actions;
 mod db;
+mod idle;
 mod records;
 mod schema;
 mod seed;
@@ -30,13 +31,25 @@ pub struct Sandbox {
     pub url: String,
     /// An access token holding every scope of every Zoho service (it does not expire).
     pub token: String,
+    /// The one OAuth client the accounts server gives tokens to (made at start).
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox").field("url", &self.url).field("token", &"<redacted>").finish()
+        f.debug_struct("Sandbox")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
     }
 }
+
+/// A connection that sends nothing for this long is closed (a client holding sockets open
+/// cannot exhaust the sandbox).
+const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn db_path(state_dir: &Path) -> PathBuf {
     state_dir.join(DB_FILE)
@@ -67,7 +80,36 @@ fn prepare(state_dir: &Path, port: u16) -> Result<(Db, TcpListener, Sandbox), Er
         .map_err(|e| Error::runtime(format!("sandbox: cannot listen on 127.0.0.1:{port}: {e}")))?;
     listener.set_nonblocking(true).map_err(|e| Error::runtime(format!("sandbox: {e}")))?;
     let addr = listener.local_addr().map_err(|e| Error::runtime(format!("sandbox: {e}")))?;
-    Ok((db, listener, Sandbox { url: format!("http://{addr}"), token }))
+    let client_secret = db::random_token().map_err(Error::runtime)?;
+    let client_id = format!("1000.{}", client_secret.split('.').nth(1).unwrap_or_default().to_ascii_uppercase());
+    let client_secret = client_secret.rsplit('.').next().unwrap_or_default().to_string();
+    Ok((db, listener, Sandbox { url: format!("http://{addr}"), token, client_id, client_secret }))
+}
+
+fn state(db: Db, sb: &Sandbox) -> AppState {
+    AppState { db, client_id: sb.client_id.as_str().into(), client_secret: sb.client_secret.as_str().into() }
+}
+
+/// Serve `app` on `listener`: HTTP/1.1 (keep-alive), every connection closed once it has
+/// been `idle` (nothing read or written) that long.
+async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    idle: std::time::Duration,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut builder = Builder::new(TokioExecutor::new());
+            builder.http1().timer(TokioTimer::new()).header_read_timeout(idle).keep_alive(true);
+            let stream = idle::IdleStream::new(stream, idle);
+            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
@@ -78,9 +120,9 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 }
 
 /// Serve on `listener` until the process ends.
-async fn run(db: Db, listener: TcpListener) -> std::io::Result<()> {
+async fn run(app: axum::Router, listener: TcpListener) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    axum::serve(listener, server::router(AppState { db })).await
+    serve_on(listener, app, IDLE_TIMEOUT).await
 }
 
 /// Start the sandbox in this process: binds 127.0.0.1 on a free port and serves from a
@@ -88,6 +130,7 @@ async fn run(db: Db, listener: TcpListener) -> std::io::Result<()> {
 /// the server accepts connections.
 pub fn start(state_dir: &Path) -> Result<Sandbox, Error> {
     let (db, listener, sandbox) = prepare(state_dir, 0)?;
+    let app = server::router(state(db, &sandbox));
     let rt = runtime()?;
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
@@ -97,7 +140,7 @@ pub fn start(state_dir: &Path) -> Result<Sandbox, Error> {
                 match tokio::net::TcpListener::from_std(listener) {
                     Ok(listener) => {
                         let _ = ready_tx.send(Ok(()));
-                        let _ = axum::serve(listener, server::router(AppState { db })).await;
+                        let _ = serve_on(listener, app, IDLE_TIMEOUT).await;
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e.to_string()));
@@ -117,10 +160,13 @@ pub fn start(state_dir: &Path) -> Result<Sandbox, Error> {
 /// `token: ...` through `out` once connections are accepted.
 pub fn serve(state_dir: &Path, port: u16, out: &mut dyn FnMut(&str)) -> Result<(), Error> {
     let (db, listener, sandbox) = prepare(state_dir, port)?;
+    let app = server::router(state(db, &sandbox));
     let rt = runtime()?;
     out(&format!("url: {}", sandbox.url));
     out(&format!("token: {}", sandbox.token));
-    rt.block_on(run(db, listener)).map_err(|e| Error::runtime(format!("sandbox: {e}")))
+    out(&format!("client_id: {}", sandbox.client_id));
+    out(&format!("client_secret: {}", sandbox.client_secret));
+    rt.block_on(run(app, listener)).map_err(|e| Error::runtime(format!("sandbox: {e}")))
 }
 
 /// Delete the store (`sandbox.db` and its `-wal`/`-shm` files): the next use re-seeds.

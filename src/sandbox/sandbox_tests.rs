@@ -55,11 +55,19 @@ impl Client {
         self.send("POST", path, None, Some(("application/x-www-form-urlencoded", form.to_string())))
     }
 
+    /// The sandbox's own client, as form fields.
+    fn creds(&self) -> String {
+        format!("client_id={}&client_secret={}", self.sb.client_id, self.sb.client_secret)
+    }
+
     /// A client-credentials token for `scopes` (comma-separated).
     fn token(&self, scopes: &str) -> String {
         let a = self.form(
             "/oauth/v2/token",
-            &format!("grant_type=client_credentials&client_id=x&client_secret=y&scope={scopes}"),
+            &format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}&scope={scopes}",
+                self.sb.client_id, self.sb.client_secret
+            ),
         );
         assert_eq!(a.status, 200, "{}", a.body);
         a.body["access_token"].as_str().unwrap().to_string()
@@ -91,7 +99,10 @@ fn client_credentials_token_carries_its_scopes() {
     let (_dir, c) = sandbox();
     let a = c.form(
         "/oauth/v2/token",
-        "grant_type=client_credentials&scope=ZohoCRM.modules.leads.READ,ZohoFSM.modules.WorkOrders.READ",
+        &format!(
+            "grant_type=client_credentials&{}&scope=ZohoCRM.modules.leads.READ,ZohoFSM.modules.WorkOrders.READ",
+            c.creds()
+        ),
     );
     assert_eq!(a.status, 200);
     for key in ["access_token", "refresh_token", "api_domain", "token_type", "expires_in"] {
@@ -119,9 +130,10 @@ fn client_credentials_token_carries_its_scopes() {
     let a = c.with(token, "GET", "/crm/v8/Contacts", None);
     assert_eq!(a.body["message"], "invalid oauth scope to access this URL");
 
-    let missing = c.form("/oauth/v2/token", "grant_type=client_credentials");
+    let missing = c.form("/oauth/v2/token", &format!("grant_type=client_credentials&{}", c.creds()));
     assert_eq!(missing.body["error"], "invalid_scope");
-    assert_eq!(c.form("/oauth/v2/token", "grant_type=password").body["error"], "unsupported_grant_type");
+    let password = c.form("/oauth/v2/token", &format!("grant_type=password&{}", c.creds()));
+    assert_eq!(password.body["error"], "unsupported_grant_type");
 }
 
 #[test]
@@ -150,7 +162,7 @@ fn authorization_code_flow_refresh_and_revoke() {
     let (_dir, c) = sandbox();
     let a = c.send(
         "GET",
-        "/oauth/v2/auth?response_type=code&client_id=x&scope=ZohoBigin.modules.ALL&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s%201&access_type=offline",
+        &format!("/oauth/v2/auth?response_type=code&client_id={}&scope=ZohoBigin.modules.ALL&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s%201&access_type=offline", c.sb.client_id),
         None,
         None,
     );
@@ -160,7 +172,10 @@ fn authorization_code_flow_refresh_and_revoke() {
     let url = reqwest::Url::parse(&location).unwrap();
     let code = url.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
 
-    let form = format!("grant_type=authorization_code&client_id=x&client_secret=y&redirect_uri=x&code={code}");
+    let form = format!(
+        "grant_type=authorization_code&client_id={}&client_secret={}&redirect_uri=x&code={code}",
+        c.sb.client_id, c.sb.client_secret
+    );
     let t = c.form("/oauth/v2/token", &form);
     assert_eq!(t.status, 200);
     let access = t.body["access_token"].as_str().unwrap().to_string();
@@ -172,7 +187,12 @@ fn authorization_code_flow_refresh_and_revoke() {
     assert_eq!((again.status, again.body.clone()), (200, json!({"error": "invalid_code"})));
 
     // parameters in the query string, as Zoho's examples send them
-    let r = c.send("POST", &format!("/oauth/v2/token?grant_type=refresh_token&refresh_token={refresh}"), None, None);
+    let r = c.send(
+        "POST",
+        &format!("/oauth/v2/token?grant_type=refresh_token&refresh_token={refresh}&{}", c.creds()),
+        None,
+        None,
+    );
     assert_eq!(r.status, 200);
     assert!(r.body.get("refresh_token").is_none());
     let second = r.body["access_token"].as_str().unwrap().to_string();
@@ -180,7 +200,7 @@ fn authorization_code_flow_refresh_and_revoke() {
     assert_eq!(c.with(&second, "GET", "/bigin/v2/Accounts", None).status, 200);
 
     c.send("POST", &format!("/oauth/v2/token/revoke?token={refresh}"), None, None);
-    let r = c.form("/oauth/v2/token", &format!("grant_type=refresh_token&refresh_token={refresh}"));
+    let r = c.form("/oauth/v2/token", &format!("grant_type=refresh_token&refresh_token={refresh}&{}", c.creds()));
     assert_eq!(r.body, json!({"error": "invalid_code"}));
     zoho_error(&c.with(&second, "GET", "/bigin/v2/Accounts", None), 401, "INVALID_TOKEN");
     zoho_error(&c.with(&access, "GET", "/bigin/v2/Accounts", None), 401, "INVALID_TOKEN");
@@ -457,7 +477,9 @@ fn serve_prints_url_and_token() {
     let token = rx.recv().unwrap();
     assert_eq!(url, format!("url: http://127.0.0.1:{port}"));
     let token = token.strip_prefix("token: ").unwrap().to_string();
-    let c = Client::new(Sandbox { url: url[5..].to_string(), token });
+    let client_id = rx.recv().unwrap().strip_prefix("client_id: ").unwrap().to_string();
+    let client_secret = rx.recv().unwrap().strip_prefix("client_secret: ").unwrap().to_string();
+    let c = Client::new(Sandbox { url: url[5..].to_string(), token, client_id, client_secret });
     assert_eq!(c.api("GET", "/fsm/v1/Requests", None).status, 200);
     let busy = serve(dir.path(), port, &mut |_| {});
     assert!(busy.unwrap_err().message().contains(&format!("127.0.0.1:{port}")));
@@ -483,7 +505,85 @@ fn books_is_mounted_at_both_prefixes_and_checks_scopes() {
 
 #[test]
 fn debug_output_hides_the_token() {
-    let sb = Sandbox { url: "http://127.0.0.1:1".into(), token: "1000.secret.secret".into() };
+    let sb = Sandbox {
+        url: "http://127.0.0.1:1".into(),
+        token: "1000.secret.secret".into(),
+        client_id: "1000.ID".into(),
+        client_secret: "s3cret".into(),
+    };
     let shown = format!("{sb:?}");
-    assert!(shown.contains("127.0.0.1:1") && !shown.contains("secret"), "{shown}");
+    assert!(shown.contains("127.0.0.1:1") && !shown.contains("secret.secret") && !shown.contains("s3cret"), "{shown}");
+}
+
+/// Only loopback host names are answered, only the sandbox's own client gets tokens and
+/// codes, codes go only to loopback redirect URIs.
+#[test]
+fn the_accounts_server_serves_only_its_client_and_loopback() {
+    let (_dir, c) = sandbox();
+    let wrong = c
+        .form("/oauth/v2/token", "grant_type=client_credentials&client_id=x&client_secret=y&scope=ZohoCRM.modules.ALL");
+    assert_eq!(wrong.body, json!({"error": "invalid_client"}));
+    let no_secret = c.form(
+        "/oauth/v2/token",
+        &format!("grant_type=client_credentials&client_id={}&scope=ZohoCRM.modules.ALL", c.sb.client_id),
+    );
+    assert_eq!(no_secret.body, json!({"error": "invalid_client"}));
+    let auth = |client: &str, redirect: &str| {
+        c.send(
+            "GET",
+            &format!("/oauth/v2/auth?response_type=code&client_id={client}&scope=ZohoCRM.modules.ALL&redirect_uri={redirect}"),
+            None,
+            None,
+        )
+    };
+    assert_eq!(auth("x", "http%3A%2F%2F127.0.0.1%3A9%2Fcb").body, json!({"error": "invalid_client"}));
+    for far in
+        ["http%3A%2F%2Fevil.example%2Fcb", "https%3A%2F%2F127.0.0.1%2Fcb", "http%3A%2F%2F127.0.0.1.evil.example%2F"]
+    {
+        assert_eq!(auth(&c.sb.client_id, far).body, json!({"error": "invalid_redirect_uri"}), "{far}");
+    }
+    assert_eq!(auth(&c.sb.client_id, "http%3A%2F%2Flocalhost%3A9%2Fcb").status, 302);
+    // A page on another origin that rebinds its name to 127.0.0.1 is refused.
+    let rebound = c.rt.block_on(async {
+        c.http.get(format!("{}/crm/v8/Leads", c.sb.url)).header("Host", "evil.example").send().await.unwrap().status()
+    });
+    assert_eq!(rebound.as_u16(), 421);
+    for ok in ["127.0.0.1:80", "localhost", "[::1]:8080", "LOCALHOST."] {
+        assert!(server::loopback_host(ok), "{ok}");
+    }
+    for bad in ["evil.example", "127.0.0.1.evil.example", "10.0.0.1", "localhost.evil.example:1"] {
+        assert!(!server::loopback_host(bad), "{bad}");
+    }
+}
+
+/// A connection that sends nothing is closed after the idle timeout (waited for as an event:
+/// the read that returns end-of-file, bounded generously).
+#[test]
+fn idle_connections_are_closed() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let (db, listener, sb) = prepare(dir.path(), 0).unwrap();
+    let app = server::router(state(db, &sb));
+    let rt = runtime().unwrap();
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let _ = serve_on(listener, app, std::time::Duration::from_millis(200)).await;
+        })
+    });
+    let addr = sb.url.trim_start_matches("http://").to_string();
+    let mut idle = std::net::TcpStream::connect(&addr).unwrap();
+    // The bound only keeps a broken server from hanging the suite; the close comes long before.
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(120))).unwrap();
+    let mut buf = [0u8; 256];
+    match idle.read(&mut buf) {
+        Ok(n) => {
+            let text = String::from_utf8_lossy(&buf[..n]);
+            assert!(n == 0 || text.starts_with("HTTP/1.1 408"), "the idle connection was closed: {text}");
+        }
+        Err(e) => assert!(
+            !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            "the sandbox kept an idle connection open: {e}"
+        ),
+    }
 }

@@ -8,10 +8,41 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
 
-/// What every handler gets: the store.
+/// What every handler gets: the store, and the one OAuth client the accounts server serves
+/// (its id and secret, made at start and printed by `dg sandbox serve`).
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub client_id: std::sync::Arc<str>,
+    pub client_secret: std::sync::Arc<str>,
+}
+
+/// Is `host` (a `Host` header: name and optional port) a loopback name? The sandbox answers
+/// only those, so a web page cannot reach it through DNS rebinding.
+pub fn loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, p)| if p.bytes().all(|b| b.is_ascii_digit()) { h } else { host })
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Refuse a request whose `Host` is not a loopback name (421, as for a misdirected request).
+async fn only_loopback(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    if !loopback_host(host) {
+        return error(
+            StatusCode::MISDIRECTED_REQUEST,
+            "INVALID_HOST",
+            "the sandbox answers only loopback host names",
+            json!({ "host": host }),
+        );
+    }
+    next.run(req).await
 }
 
 /// The whole sandbox: accounts routes, the record APIs, Books at `/books/v3` and `/api/v3`,
@@ -27,6 +58,7 @@ pub fn router(state: AppState) -> Router {
             json!({}),
         )
     })
+    .layer(axum::middleware::from_fn(only_loopback))
     .with_state(state)
 }
 
