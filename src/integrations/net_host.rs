@@ -101,7 +101,17 @@ impl Host for NetHost<'_> {
         let sandbox_lends =
             link.starts_with('@') || (self.sandbox && !self.net.registry()?.file.connections.contains_key(&link));
         let (granted, data_center) = if sandbox_lends {
-            (catalog::service(service).map(|s| s.scopes.clone()).unwrap_or_default(), None)
+            // The sandbox's own connection holds its service's whole scope family, as the
+            // sandbox's master token does: a misspelt module reaches the sandbox, which
+            // answers as Zoho would.
+            let mut full: Vec<String> = Vec::new();
+            for scope in catalog::service(service).map(|s| s.scopes.as_slice()).unwrap_or_default() {
+                let family = format!("{}.fullaccess.ALL", scope.split('.').next().unwrap_or_default());
+                if !full.contains(&family) {
+                    full.push(family);
+                }
+            }
+            (full, None)
         } else {
             let conn = self.net.registry()?.connection(&link)?;
             (conn.scopes.clone(), conn.data_center.clone())

@@ -177,6 +177,9 @@ pub(crate) fn dispatch(db: &Db, req: &BooksRequest) -> Answer {
         return refused;
     }
     let segments: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    if let Some(answer) = action(db, req, &segments) {
+        return answer;
+    }
     let (module, id) = match segments.as_slice() {
         [m] if !m.is_empty() => (*m, None),
         [m, id] if !id.is_empty() => (*m, Some(percent_decode_str(id).decode_utf8_lossy().into_owned())),
@@ -196,6 +199,56 @@ pub(crate) fn dispatch(db: &Db, req: &BooksRequest) -> Answer {
         }
     };
     result.unwrap_or_else(|answer| answer)
+}
+
+/// A module's templates (`GET /invoices/templates`), a status change
+/// (`POST /invoices/{id}/status/sent`) and an attachment (`POST /invoices/{id}/attachment`),
+/// as Books answers them; `None` for the record routes.
+fn action(db: &Db, req: &BooksRequest, segments: &[&str]) -> Option<Answer> {
+    let module = find_module(segments.first()?)?;
+    let title = |s: &str| {
+        let mut c = s.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    };
+    let exists = |id: &str| db.get(PRODUCT, module.name, id).map_err(internal);
+    Some(match (req.method.as_str(), &segments[1..]) {
+        ("GET", ["templates"]) => Answer::ok(json!({"code": 0, "message": "success", "templates": [
+            {"template_id": "460000000000111", "template_name": "Standard", "template_type": "standard"},
+            {"template_id": "460000000000112", "template_name": "Spreadsheet", "template_type": "spreadsheet"},
+        ]})),
+        ("POST", [id, "status", status]) => match exists(id) {
+            Ok(Some(mut record)) => {
+                record.insert("status".into(), json!(status.to_ascii_lowercase()));
+                match db.update(PRODUCT, module.name, id, record) {
+                    Ok(_) => Answer::ok(json!({"code": 0, "message": format!(
+                        "{} status has been changed to {}.", title(module.singular), title(status)
+                    )})),
+                    Err(_) => Answer::internal(),
+                }
+            }
+            Ok(None) => not_found(module),
+            Err(a) => a,
+        },
+        ("POST", [id, "attachment"]) => match exists(id) {
+            Ok(Some(mut record)) => {
+                let text = String::from_utf8_lossy(&req.body);
+                let name = text.split("filename=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
+                if name.is_empty() {
+                    return Some(Answer::error(400, 4, "Invalid value passed for attachment"));
+                }
+                record.insert("attachment_name".into(), json!(name));
+                match db.update(PRODUCT, module.name, id, record) {
+                    Ok(_) => Answer::ok(json!({"code": 0, "message": format!(
+                        "Your file has been successfully attached to the {}.", module.singular
+                    )})),
+                    Err(_) => Answer::internal(),
+                }
+            }
+            Ok(None) => not_found(module),
+            Err(a) => a,
+        },
+        _ => return None,
+    })
 }
 
 /// `organization_id` (query, else the Books header): absent or empty means the default one.

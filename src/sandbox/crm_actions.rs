@@ -124,17 +124,18 @@ pub fn attachments(db: &Db, id: &str) -> Result<Response, String> {
     Ok(json_response(StatusCode::OK, json!({"data": found, "info": {"count": count, "more_records": false}})))
 }
 
-/// `PUT /crm/v8/{module}/{id}/{related}/{related_id}`: both records must exist; the related
+/// `PUT /{crm|bigin|fsm}/v*/{module}/{id}/{related}/{related_id}`: both records must exist; the related
 /// record takes the fields given. The sandbox keeps no other junction data.
 pub fn update_related(
     db: &Db,
+    product: &str,
     module: &str,
     id: &str,
     related: &str,
     related_id: &str,
     body: &[u8],
 ) -> Result<Response, String> {
-    if db.get("crm", module, id)?.is_none() {
+    if db.get(product, module, id)?.is_none() {
         return Ok(invalid_id(id));
     }
     let fields: Record = serde_json::from_slice::<Value>(body)
@@ -142,7 +143,7 @@ pub fn update_related(
         .and_then(|v| v.get("data").and_then(|d| d.get(0)).cloned())
         .and_then(|v| v.as_object().cloned())
         .unwrap_or_default();
-    let Some(_) = db.update("crm", related, related_id, fields)? else {
+    let Some(_) = db.update(product, related, related_id, fields)? else {
         return Ok(error(
             StatusCode::BAD_REQUEST,
             "INVALID_DATA",

@@ -5,10 +5,14 @@
 mod accounts;
 mod blueprint;
 mod books;
+mod cliq;
+mod creator;
 mod criteria;
 mod crm_actions;
 mod db;
+mod desk;
 mod idle;
+mod projects;
 mod records;
 mod schema;
 mod seed;

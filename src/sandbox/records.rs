@@ -97,8 +97,8 @@ async fn dispatch(
         ("GET", [id, a]) if product == "crm" && a.eq_ignore_ascii_case("Attachments") => {
             super::crm_actions::attachments(api.db, id)
         }
-        ("PUT", [id, related, rid]) if product == "crm" => match schema::canonical(product, related) {
-            Some(related) => super::crm_actions::update_related(api.db, module, id, related, rid, &body),
+        ("PUT", [id, related, rid]) => match schema::canonical(product, related) {
+            Some(related) => super::crm_actions::update_related(api.db, product, module, id, related, rid, &body),
             None => Ok(invalid_module()),
         },
         ("GET", [id, related]) => api.related(id, related),

@@ -1,5 +1,5 @@
 //! The sandbox's first-use data set: a few realistic CRM, Bigin, FSM and Books records,
-//! linked to each other by lookups as Zoho links them.
+//! linked to each other by lookups as Zoho links them, and Desk's, Creator's and Projects'.
 
 use super::db::{insert_tx, next_id_tx, Record};
 use rusqlite::{params, Transaction};
@@ -48,7 +48,24 @@ pub(super) fn seed(tx: &Transaction) -> Result<(), String> {
     crm(&s)?;
     bigin(&s)?;
     fsm(&s)?;
-    books(&s)
+    books(&s)?;
+    for (product, id_key) in [("desk", "id"), ("creator", "ID"), ("projects", "id")] {
+        let mut add = |module: &str, v: Value| -> Result<Record, String> {
+            let id = next_id_tx(s.tx)?;
+            let mut r = obj(v);
+            r.insert(id_key.into(), Value::String(id.clone()));
+            if product == "projects" {
+                r.insert("id_string".into(), Value::String(id.clone()));
+            }
+            insert_tx(s.tx, product, module, Some(&id), r, SEED_TIME)
+        };
+        match product {
+            "desk" => super::desk::seed(&mut add)?,
+            "creator" => super::creator::seed(&mut add)?,
+            _ => super::projects::seed(&mut add)?,
+        }
+    }
+    s.counter("desk-ticket", 102)
 }
 
 fn crm(s: &Seeder) -> Result<(), String> {

@@ -48,7 +48,13 @@ async fn only_loopback(req: axum::extract::Request, next: axum::middleware::Next
 /// The whole sandbox: accounts routes, the record APIs, Books at `/books/v3` and `/api/v3`,
 /// and Zoho's `INVALID_URL_PATTERN` for anything else.
 pub fn router(state: AppState) -> Router {
-    let app = Router::new().merge(super::accounts::routes()).merge(super::records::routes());
+    let app = Router::new()
+        .merge(super::accounts::routes())
+        .merge(super::records::routes())
+        .merge(super::desk::routes())
+        .merge(super::creator::routes())
+        .merge(super::cliq::routes())
+        .merge(super::projects::routes());
     let app = mount_books(app);
     app.fallback(|| async {
         error(
