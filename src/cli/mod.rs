@@ -96,6 +96,9 @@ enum SandboxAction {
         /// The port (0: any free port)
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// The Zoho edition whose API limits the sandbox enforces
+        #[arg(long, value_name = "EDITION", default_value = "professional", value_parser = EDITIONS)]
+        edition: String,
     },
     /// Delete the sandbox's records: the next use starts from the seed data
     Reset,
@@ -142,6 +145,22 @@ pub struct RunArgs {
     /// Print the parsed script with every expression parenthesised, and do not run it
     #[arg(long = "dump-ast")]
     dump_ast: bool,
+    /// After the run, print on stderr the Zoho API calls and CRM credits it spent, against the edition's limits
+    #[arg(long)]
+    credits: bool,
+    /// The Zoho edition whose API limits the sandbox enforces and --credits reports against
+    #[arg(long, value_name = "EDITION", default_value = "professional", value_parser = EDITIONS)]
+    edition: String,
+}
+
+/// `--edition` values.
+const EDITIONS: [&str; 5] = ["free", "standard", "professional", "enterprise", "ultimate"];
+
+/// The edition `--sandbox` starts the sandbox with (set once, before the run).
+static SANDBOX_EDITION: std::sync::OnceLock<crate::zoho::limits::Edition> = std::sync::OnceLock::new();
+
+fn edition_of(name: &str) -> crate::zoho::limits::Edition {
+    crate::zoho::limits::Edition::parse(name).unwrap_or(crate::zoho::limits::Edition::Professional)
 }
 
 #[derive(clap::Args, Debug)]
@@ -273,7 +292,8 @@ fn connections_command(action: ConnAction, path: Option<PathBuf>, host: &mut dyn
 /// its URL and token to the request pipeline.
 fn start_sandbox() -> Result<crate::integrations::net_host::SandboxTarget, crate::Error> {
     let dir = crate::integrations::store::state_dir().map_err(|e| crate::Error::runtime(e.to_string()))?;
-    let sb = crate::sandbox::start(&dir)?;
+    let edition = SANDBOX_EDITION.get().copied().unwrap_or(crate::zoho::limits::Edition::Professional);
+    let sb = crate::sandbox::start_edition(&dir, edition)?;
     Ok(crate::integrations::net_host::SandboxTarget {
         url: sb.url,
         token: sb.token,
@@ -288,14 +308,16 @@ fn sandbox_command(action: SandboxAction, host: &mut dyn Host, err: &mut String)
         Err(e) => return report(Err(Error::usage(e.to_string())), host, err),
     };
     let result = match action {
-        SandboxAction::Serve { port } => crate::sandbox::serve(&dir, port, &mut |line| {
-            // printed at once: tools wait for these lines before they connect; a reader that
-            // stopped reading (it took the url and token only) must not stop the server
-            let mut out = std::io::stdout();
-            let _ = writeln!(out, "{line}");
-            let _ = out.flush();
-        })
-        .map(|_| String::new()),
+        SandboxAction::Serve { port, edition } => {
+            crate::sandbox::serve(&dir, port, edition_of(&edition), &mut |line| {
+                // printed at once: tools wait for these lines before they connect; a reader that
+                // stopped reading (it took the url and token only) must not stop the server
+                let mut out = std::io::stdout();
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
+            })
+            .map(|_| String::new())
+        }
         SandboxAction::Reset => crate::sandbox::reset(&dir)
             .map(|_| format!("the sandbox in {} starts over from its seed data", dir.display())),
     };
@@ -379,6 +401,8 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     let limits =
         Limits { statements: args.statement_limit, timeout: args.timeout.map(std::time::Duration::from_secs_f64) };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
+    let edition = edition_of(&args.edition);
+    let _ = SANDBOX_EDITION.set(edition);
     let mut net = crate::integrations::net_host::NetHost::new(
         host,
         args.connections.clone(),
@@ -420,6 +444,16 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         interp.limit_note();
     }
     interp.flush();
+    drop(interp);
+    if args.credits {
+        let calls = net.zoho_calls();
+        let spent: Vec<crate::zoho::limits::Spent> = calls
+            .iter()
+            .map(|c| crate::zoho::limits::Spent { method: c.method, path: &c.path, records: c.records, bytes: c.bytes })
+            .collect();
+        let text = crate::zoho::limits::report(&spent, edition);
+        net.note(text.trim_end());
+    }
     match result {
         Ok(()) => 0,
         Err(e) => fail(e, err),

@@ -230,13 +230,13 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
 
 /// One call this run made to a Zoho API (for `--credits`).
 #[derive(Clone, Debug)]
-#[allow(dead_code)] // read by `--credits`, which lands with the limits table
 pub struct ZohoCall {
     pub method: &'static str,
     /// The REST path (`/crm/v8/Leads/search`): it names the product and the kind of call.
     pub path: String,
-    pub status: u16,
     pub bytes: usize,
+    /// Records a JSON body's `data` carries (CRM charges writes by ten records).
+    pub records: usize,
 }
 
 /// The offline sandbox as the pipeline sees it: where it is, its access token with every
@@ -401,11 +401,18 @@ impl Net {
             }
         }
         if zoho {
+            let records = match &p.body {
+                Body::Raw(text) => serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .and_then(|v| v.get("data").and_then(serde_json::Value::as_array).map(Vec::len))
+                    .unwrap_or(0),
+                _ => 0,
+            };
             self.calls.push(ZohoCall {
                 method: p.method.name(),
                 path: p.url.path().to_string(),
-                status: response.status,
                 bytes: response.body.len(),
+                records,
             });
         }
         Ok(response.into_value(&p))

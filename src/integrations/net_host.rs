@@ -27,7 +27,6 @@ impl<'a> NetHost<'a> {
     }
 
     /// The calls this run made to Zoho's APIs (for `--credits`).
-    #[allow(dead_code)] // read by `--credits`, which lands with the limits table
     pub fn zoho_calls(&self) -> &[super::http::ZohoCall] {
         &self.net.calls
     }

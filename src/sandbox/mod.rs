@@ -12,6 +12,7 @@ mod crm_actions;
 mod db;
 mod desk;
 mod idle;
+mod limits;
 mod projects;
 mod records;
 mod schema;
@@ -22,6 +23,7 @@ pub use db::Db;
 pub use server::AppState;
 
 use crate::error::Error;
+pub use crate::zoho::limits::Edition;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 
@@ -90,8 +92,13 @@ fn prepare(state_dir: &Path, port: u16) -> Result<(Db, TcpListener, Sandbox), Er
     Ok((db, listener, Sandbox { url: format!("http://{addr}"), token, client_id, client_secret }))
 }
 
-fn state(db: Db, sb: &Sandbox) -> AppState {
-    AppState { db, client_id: sb.client_id.as_str().into(), client_secret: sb.client_secret.as_str().into() }
+fn state(db: Db, sb: &Sandbox, edition: Edition) -> AppState {
+    AppState {
+        db,
+        client_id: sb.client_id.as_str().into(),
+        client_secret: sb.client_secret.as_str().into(),
+        limits: std::sync::Arc::new(limits::Limiter::new(edition, limits::Limiter::wall_clock())),
+    }
 }
 
 /// Serve `app` on `listener`: HTTP/1.1 (keep-alive), every connection closed once it has
@@ -132,9 +139,15 @@ async fn run(app: axum::Router, listener: TcpListener) -> std::io::Result<()> {
 /// Start the sandbox in this process: binds 127.0.0.1 on a free port and serves from a
 /// background thread (its own current-thread runtime) that ends with the process. Returns once
 /// the server accepts connections.
+#[cfg(test)]
 pub fn start(state_dir: &Path) -> Result<Sandbox, Error> {
+    start_edition(state_dir, Edition::Professional)
+}
+
+/// `start` with the limits of `edition`.
+pub fn start_edition(state_dir: &Path, edition: Edition) -> Result<Sandbox, Error> {
     let (db, listener, sandbox) = prepare(state_dir, 0)?;
-    let app = server::router(state(db, &sandbox));
+    let app = server::router(state(db, &sandbox, edition));
     let rt = runtime()?;
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
@@ -162,9 +175,9 @@ pub fn start(state_dir: &Path) -> Result<Sandbox, Error> {
 
 /// `dg sandbox serve --port N`: serve in the foreground until killed; prints `url: ...` and
 /// `token: ...` through `out` once connections are accepted.
-pub fn serve(state_dir: &Path, port: u16, out: &mut dyn FnMut(&str)) -> Result<(), Error> {
+pub fn serve(state_dir: &Path, port: u16, edition: Edition, out: &mut dyn FnMut(&str)) -> Result<(), Error> {
     let (db, listener, sandbox) = prepare(state_dir, port)?;
-    let app = server::router(state(db, &sandbox));
+    let app = server::router(state(db, &sandbox, edition));
     let rt = runtime()?;
     out(&format!("url: {}", sandbox.url));
     out(&format!("token: {}", sandbox.token));

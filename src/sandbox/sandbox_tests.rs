@@ -471,7 +471,7 @@ fn serve_prints_url_and_token() {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut out = |line: &str| tx.send(line.to_string()).unwrap();
-        let _ = serve(&path, port, &mut out);
+        let _ = serve(&path, port, Edition::Professional, &mut out);
     });
     let url = rx.recv().unwrap();
     let token = rx.recv().unwrap();
@@ -481,7 +481,7 @@ fn serve_prints_url_and_token() {
     let client_secret = rx.recv().unwrap().strip_prefix("client_secret: ").unwrap().to_string();
     let c = Client::new(Sandbox { url: url[5..].to_string(), token, client_id, client_secret });
     assert_eq!(c.api("GET", "/fsm/v1/Requests", None).status, 200);
-    let busy = serve(dir.path(), port, &mut |_| {});
+    let busy = serve(dir.path(), port, Edition::Professional, &mut |_| {});
     assert!(busy.unwrap_err().message().contains(&format!("127.0.0.1:{port}")));
 }
 
@@ -563,7 +563,7 @@ fn idle_connections_are_closed() {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let (db, listener, sb) = prepare(dir.path(), 0).unwrap();
-    let app = server::router(state(db, &sb));
+    let app = server::router(state(db, &sb, Edition::Professional));
     let rt = runtime().unwrap();
     std::thread::spawn(move || {
         rt.block_on(async move {

@@ -15,6 +15,36 @@ pub struct AppState {
     pub db: Db,
     pub client_id: std::sync::Arc<str>,
     pub client_secret: std::sync::Arc<str>,
+    /// Zoho's API limits for the sandbox's edition.
+    pub limits: std::sync::Arc<super::limits::Limiter>,
+}
+
+/// Count the request against its product's limits (the task table names the product by
+/// path) and refuse it as Zoho does past them.
+async fn enforce_limits(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    let Some(product) = crate::zoho::tasks::product_for_path(&path) else { return next.run(req).await };
+    let method = req.method().as_str().to_string();
+    let query = req.uri().query().unwrap_or_default().to_string();
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "LIMIT_EXCEEDED", "the request body is too large", json!({}));
+    };
+    let records = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("data").and_then(Value::as_array).map(Vec::len))
+        .unwrap_or(0);
+    let slot = match state.limits.admit(product.id, &method, &path, &query, records) {
+        Ok(slot) => slot,
+        Err(refused) => return refused,
+    };
+    let answer = next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await;
+    drop(slot);
+    answer
 }
 
 /// Is `host` (a `Host` header: name and optional port) a loopback name? The sandbox answers
@@ -64,6 +94,7 @@ pub fn router(state: AppState) -> Router {
             json!({}),
         )
     })
+    .layer(axum::middleware::from_fn_with_state(state.clone(), enforce_limits))
     .layer(axum::middleware::from_fn(only_loopback))
     .with_state(state)
 }

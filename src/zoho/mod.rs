@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod connections;
+pub mod limits;
 pub mod scopes;
 pub mod service;
 mod table;
