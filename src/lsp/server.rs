@@ -321,3 +321,53 @@ fn code_actions(p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(text: &str) -> Server {
+        let mut s = Server::new(Some(PathBuf::from("/nonexistent/connections.toml")));
+        let doc = json!({"textDocument": {"uri": "file:///a.dg", "languageId": "deluge", "version": 0, "text": text}});
+        s.notification("textDocument/didOpen", doc);
+        s
+    }
+
+    #[test]
+    fn range_formatting_edits_only_the_lines_asked_for() {
+        let mut s = open("a=1;\nb = 2;\nc=3;\n");
+        let range = json!({"textDocument": {"uri": "file:///a.dg"}, "options": {"tabSize": 4, "insertSpaces": false},
+            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 4}}});
+        let edits = s.request("textDocument/rangeFormatting", range).unwrap();
+        assert_eq!(
+            edits,
+            json!([{"range": {"start": {"line": 2, "character": 0}, "end": {"line": 3, "character": 0}}, "newText": "c = 3;\n"}])
+        );
+    }
+
+    #[test]
+    fn symbols_definitions_and_references() {
+        let text = "void f(int n)\n{\n\tt = n + 1;\n\tinfo t;\n}\n";
+        let mut s = open(text);
+        let syms = s.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///a.dg"}})).unwrap();
+        assert_eq!(syms[0]["name"], "f");
+        let names: Vec<&str> =
+            syms[0]["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["n", "t"]);
+        let at = json!({"textDocument": {"uri": "file:///a.dg"}, "position": {"line": 3, "character": 6}});
+        let def = s.request("textDocument/definition", at.clone()).unwrap();
+        assert_eq!(def["range"]["start"], json!({"line": 2, "character": 1}));
+        let mut refs = at;
+        refs["context"] = json!({"includeDeclaration": true});
+        assert_eq!(s.request("textDocument/references", refs).unwrap().as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn unknown_documents_and_methods_are_errors_not_panics() {
+        let mut s = open("");
+        let at = json!({"textDocument": {"uri": "file:///other.dg"}, "position": {"line": 0, "character": 0}});
+        assert!(s.request("textDocument/hover", at).is_err());
+        assert!(s.request("textDocument/nothing", Value::Null).is_err());
+        assert!(s.request("textDocument/hover", json!({"bad": 1})).is_err());
+    }
+}
