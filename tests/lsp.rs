@@ -45,7 +45,7 @@ impl Client {
     fn start() -> Client {
         let home = tempfile::tempdir().unwrap();
         let conns = home.path().join("connections.toml");
-        std::fs::write(&conns, "[connections.crm_conn]\nservice = \"zohocrm\"\nscopes = [\"ZohoCRM.modules.ALL\"]\n")
+        std::fs::write(&conns, "[connections.crm_conn]\nservice = \"zohocrm\"\nscopes = [\"ZohoCRM.users.READ\"]\n")
             .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
             .args(["lsp", "--connections", conns.to_str().unwrap()])
@@ -146,6 +146,18 @@ fn a_session_from_initialize_to_exit() {
     );
     let edit = &actions[0]["edit"]["changes"]["file:///t/typo.dg"][0];
     assert_eq!(edit["newText"], "length");
+
+    // a scope the connection lacks: the fix adds it to the connections file
+    let diags = c.open("file:///t/scope.dg", "r = zoho.crm.getRecordById(\"Leads\", 1, \"crm_conn\");\ninfo r;\n");
+    let scope = diags.iter().find(|d| d["code"] == "missing-scope").expect("a missing scope");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": "file:///t/scope.dg"}, "range": scope["range"], "context": {"diagnostics": [scope]}}),
+    );
+    let changes = actions[0]["edit"]["changes"].as_object().unwrap();
+    let (file, edits) = changes.iter().next().unwrap();
+    assert!(file.ends_with("/connections.toml"), "{file}");
+    assert_eq!(edits[0]["newText"], ", \"ZohoCRM.modules.leads.READ\"");
 
     // a syntax error, on its line; fixed by a change, after which it is gone
     let diags = c.open("file:///t/broken.dg", "a = 1;\nb = (1 + ;\nc = 2;\n");

@@ -1,6 +1,7 @@
 //! `dg lsp`: the Language Server Protocol over stdin/stdout. This file is the message loop;
 //! `server` holds the handlers, `features`/`symbols`/`tables` what they answer from.
 
+mod actions;
 mod doc;
 mod features;
 mod server;

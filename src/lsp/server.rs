@@ -224,7 +224,7 @@ impl Server {
             }
             "textDocument/codeAction" => {
                 let p: CodeActionParams = parse(params)?;
-                to_json(code_actions(&p))
+                to_json(super::actions::code_actions(&p, self.connections.as_deref()))
             }
             _ => Err((METHOD_NOT_FOUND, format!("dg lsp does not handle {method}"))),
         }
@@ -298,28 +298,6 @@ fn format_edits(doc: &Document, uri: &Uri, range: Option<Range>) -> Vec<TextEdit
         }
     }
     edits
-}
-
-/// Quick fixes: replace a misspelt name by the one "did you mean" names.
-fn code_actions(p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
-    let mut out = Vec::new();
-    for d in &p.context.diagnostics {
-        let Some(rest) = d.message.split("did you mean '").nth(1) else { continue };
-        let Some(name) = rest.split('\'').next().filter(|n| !n.is_empty()) else { continue };
-        let edit = TextEdit { range: d.range, new_text: name.to_string() };
-        // lsp-types' own map type: a URI is its key (its inner cell only caches parsing)
-        #[allow(clippy::mutable_key_type)]
-        let changes = HashMap::from([(p.text_document.uri.clone(), vec![edit])]);
-        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: format!("Change to '{name}'"),
-            kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: Some(vec![d.clone()]),
-            edit: Some(WorkspaceEdit { changes: Some(changes), ..Default::default() }),
-            is_preferred: Some(true),
-            ..Default::default()
-        }));
-    }
-    out
 }
 
 #[cfg(test)]
