@@ -95,14 +95,19 @@ impl Client {
 
     /// The next diagnostics published for `uri`.
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        self.published(uri)["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The parameters of the next `publishDiagnostics` for `uri`.
+    fn published(&mut self, uri: &str) -> Value {
         let is_it = |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
         if let Some(i) = self.pending.iter().position(is_it) {
-            return self.pending.remove(i)["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+            return self.pending.remove(i)["params"].clone();
         }
         loop {
             let m = self.rx.recv_timeout(HANG).expect("dg lsp publishes diagnostics");
             if is_it(&m) {
-                return m["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+                return m["params"].clone();
             }
             self.pending.push(m);
         }
@@ -214,4 +219,36 @@ fn a_session_from_initialize_to_exit() {
     c.notify("exit", Value::Null);
     let status = c.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_burst_of_changes_ends_with_the_last_versions_diagnostics() {
+    let mut c = Client::start();
+    c.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    c.notify("initialized", json!({}));
+    let uri = "file:///t/burst.dg";
+    c.open(uri, "");
+    // type `x = "abc";` one character at a time, then ask for a completion at once
+    let typed = "x = \"abc\";\ny = x.";
+    for (i, ch) in typed.chars().enumerate() {
+        let (line, col) = if i < 11 { (0, i) } else { (1, i - 11) };
+        let change = json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": ch.to_string()});
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]}),
+        );
+    }
+    let methods = labels(&c.request("textDocument/completion", at(uri, 1, 6)));
+    assert!(methods.contains(&"length".to_string()), "{methods:?}");
+    let last = typed.chars().count() + 1;
+    loop {
+        let p = c.published(uri);
+        if p["version"] == json!(last) {
+            assert_eq!(p["diagnostics"][0]["range"]["start"]["line"], 1, "{p}");
+            break;
+        }
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }

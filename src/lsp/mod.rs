@@ -33,7 +33,33 @@ pub fn serve(log: bool, connections: Option<PathBuf>) -> i32 {
     note("initialized");
     let mut server = Server::new(connections);
     let mut code = 1;
-    for msg in &conn.receiver {
+    // Diagnostics wait until no message is waiting: a burst of changes is checked once, and
+    // requests sent meanwhile are answered first.
+    let mut stale: Vec<lsp_types::Uri> = Vec::new();
+    loop {
+        let msg = if stale.is_empty() {
+            match conn.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        } else {
+            match conn.receiver.try_recv() {
+                Ok(m) => m,
+                Err(crossbeam_channel::TryRecvError::Empty) => {
+                    let started = Instant::now();
+                    for uri in stale.drain(..) {
+                        let params = catch_unwind(AssertUnwindSafe(|| server.publish(&uri)));
+                        if let Ok(p) = params {
+                            let n = Notification::new("textDocument/publishDiagnostics".into(), p);
+                            let _ = conn.sender.send(n.into());
+                        }
+                    }
+                    note(&format!("diagnostics: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0));
+                    continue;
+                }
+                Err(crossbeam_channel::TryRecvError::Disconnected) => break,
+            }
+        };
         let started = Instant::now();
         match msg {
             Message::Request(req) => {
@@ -53,9 +79,10 @@ pub fn serve(log: bool, connections: Option<PathBuf>) -> i32 {
                     break;
                 }
                 let method = n.method.clone();
-                let out = catch_unwind(AssertUnwindSafe(|| server.notification(&n.method, n.params)));
-                for (method, params) in out.unwrap_or_default() {
-                    let _ = conn.sender.send(Notification::new(method, params).into());
+                if let Ok(Some(uri)) = catch_unwind(AssertUnwindSafe(|| server.update(&n.method, n.params))) {
+                    if !stale.contains(&uri) {
+                        stale.push(uri);
+                    }
                 }
                 note(&format!("{method}: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0));
             }

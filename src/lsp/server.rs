@@ -77,42 +77,44 @@ impl Server {
         Ok((doc, doc.offset(p.position)))
     }
 
-    /// Handle a notification; returns the notifications to send back (diagnostics).
+    /// Handle a notification and publish the diagnostics it calls for.
     pub fn notification(&mut self, method: &str, params: Value) -> Vec<(String, Value)> {
-        let uri = match method {
-            "textDocument/didOpen" => match parse::<DidOpenTextDocumentParams>(params) {
-                Ok(p) => {
-                    let d = p.text_document;
-                    self.docs.insert(d.uri.as_str().to_string(), Document::new(d.text, d.version));
-                    d.uri
-                }
-                Err(_) => return Vec::new(),
-            },
-            "textDocument/didChange" => match parse::<DidChangeTextDocumentParams>(params) {
-                Ok(p) => match self.docs.get_mut(p.text_document.uri.as_str()) {
-                    Some(doc) => {
-                        doc.apply(p.content_changes, p.text_document.version);
-                        p.text_document.uri
-                    }
-                    None => return Vec::new(),
-                },
-                Err(_) => return Vec::new(),
-            },
-            "textDocument/didClose" => {
-                if let Ok(p) = parse::<DidCloseTextDocumentParams>(params) {
-                    self.docs.remove(p.text_document.uri.as_str());
-                    let clear =
-                        PublishDiagnosticsParams { uri: p.text_document.uri, diagnostics: vec![], version: None };
-                    return vec![("textDocument/publishDiagnostics".into(), json!(clear))];
-                }
-                return Vec::new();
-            }
-            _ => return Vec::new(),
-        };
-        match self.diagnostics(&uri) {
-            Some(d) => vec![("textDocument/publishDiagnostics".into(), json!(d))],
+        match self.update(method, params) {
+            Some(uri) => vec![("textDocument/publishDiagnostics".into(), json!(self.publish(&uri)))],
             None => Vec::new(),
         }
+    }
+
+    /// Apply a notification (open, change, close); the document whose diagnostics changed.
+    pub fn update(&mut self, method: &str, params: Value) -> Option<Uri> {
+        match method {
+            "textDocument/didOpen" => {
+                let d = parse::<DidOpenTextDocumentParams>(params).ok()?.text_document;
+                self.docs.insert(d.uri.as_str().to_string(), Document::new(d.text, d.version));
+                Some(d.uri)
+            }
+            "textDocument/didChange" => {
+                let p = parse::<DidChangeTextDocumentParams>(params).ok()?;
+                let doc = self.docs.get_mut(p.text_document.uri.as_str())?;
+                doc.apply(p.content_changes, p.text_document.version);
+                Some(p.text_document.uri)
+            }
+            "textDocument/didClose" => {
+                let p = parse::<DidCloseTextDocumentParams>(params).ok()?;
+                self.docs.remove(p.text_document.uri.as_str());
+                Some(p.text_document.uri)
+            }
+            _ => None,
+        }
+    }
+
+    /// The diagnostics to publish for `uri` (none for a document that is not open).
+    pub fn publish(&self, uri: &Uri) -> PublishDiagnosticsParams {
+        self.diagnostics(uri).unwrap_or(PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics: vec![],
+            version: None,
+        })
     }
 
     /// Every `dg check` finding of an open document.
