@@ -191,7 +191,12 @@ fn a_session_from_initialize_to_exit() {
         assert!(methods.contains(&m.to_string()), "no {m} in {methods:?}");
     }
     assert!(!methods.contains(&"keys".to_string()), "a map method offered on text: {methods:?}");
-    let tasks = labels(&c.request("textDocument/completion", at("file:///t/complete.dg", 3, 13)));
+    let answer = c.request("textDocument/completion", at("file:///t/complete.dg", 3, 13));
+    let tasks = labels(&answer);
+    // this client did not declare snippet support: plain text with the parameter names
+    let get = answer["items"].as_array().unwrap().iter().find(|i| i["label"] == "getRecordById").unwrap();
+    assert_eq!(get["insertText"], "getRecordById(module, record_id)");
+    assert_eq!(get["insertTextFormat"], 1);
     for t in ["getRecordById", "searchRecords", "createRecord"] {
         assert!(tasks.contains(&t.to_string()), "no {t} in {tasks:?}");
     }

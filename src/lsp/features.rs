@@ -31,6 +31,30 @@ fn snippet(mut it: CompletionItem, text: String) -> CompletionItem {
     it
 }
 
+/// For clients without snippet support: `name(${1:module}, $0)` becomes `name(module, )`.
+pub fn without_snippets(items: &mut [CompletionItem]) {
+    for it in items.iter_mut().filter(|i| i.insert_text_format == Some(InsertTextFormat::SNIPPET)) {
+        let text = it.insert_text.take().unwrap_or_default();
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            rest = &rest[i + 1..];
+            if let Some(inner) = rest.strip_prefix('{') {
+                let end = inner.find('}').unwrap_or(inner.len());
+                let body = &inner[..end];
+                out.push_str(body.split_once(':').map_or("", |(_, t)| t));
+                rest = inner.get(end + 1..).unwrap_or("");
+            } else {
+                rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            }
+        }
+        out.push_str(rest);
+        it.insert_text = Some(out);
+        it.insert_text_format = Some(InsertTextFormat::PLAIN_TEXT);
+    }
+}
+
 fn markdown(text: String) -> Documentation {
     Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: text })
 }
@@ -364,6 +388,16 @@ mod tests {
         assert!(hover_at("x = zoho.crm.getRecordById(\"Leads\", 1);", "getRecordById").contains("scope: `ZohoCRM."));
         assert!(hover_at("x = \"a\";\ny = x.toUpperCase();", "toUpperCase").contains("toUpperCase"));
         assert_eq!(hover_at("x = \"a\";\ninfo x;", " x;"), "`x`: TEXT");
+    }
+
+    #[test]
+    fn snippets_become_plain_text_for_clients_without_them() {
+        let mut items = zoho("crm.", "getRecordById");
+        without_snippets(&mut items);
+        assert_eq!(items[0].insert_text.as_deref(), Some("getRecordById(module, record_id)"));
+        let mut items = methods(Some(Ty::Text), "subString");
+        without_snippets(&mut items);
+        assert_eq!(items[0].insert_text.as_deref(), Some("subString()"));
     }
 
     #[test]

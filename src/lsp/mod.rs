@@ -26,12 +26,17 @@ pub fn serve(log: bool, connections: Option<PathBuf>) -> i32 {
             eprintln!("dg lsp: {s}");
         }
     };
-    if let Err(e) = conn.initialize(capabilities()) {
-        eprintln!("error: dg lsp: {e}");
-        return 1;
-    }
+    let init = match conn.initialize(capabilities()) {
+        Ok(params) => params,
+        Err(e) => {
+            eprintln!("error: dg lsp: {e}");
+            return 1;
+        }
+    };
     note("initialized");
     let mut server = Server::new(connections);
+    let snippets = &init["capabilities"]["textDocument"]["completion"]["completionItem"]["snippetSupport"];
+    server.snippets = snippets.as_bool().unwrap_or(false);
     let mut code = 1;
     // Diagnostics wait until no message is waiting: a burst of changes is checked once, and
     // requests sent meanwhile are answered first.

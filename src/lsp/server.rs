@@ -22,6 +22,8 @@ pub struct Server {
     docs: HashMap<String, Document>,
     connections: Option<PathBuf>,
     links: Vec<String>,
+    /// whether the client takes snippets in completions (`initialize`'s capabilities)
+    pub snippets: bool,
     pub shutdown: bool,
 }
 
@@ -65,7 +67,7 @@ fn name_of(uri: &str) -> String {
 impl Server {
     pub fn new(connections: Option<PathBuf>) -> Server {
         let links = tables::connection_links(connections.as_deref());
-        Server { docs: HashMap::new(), connections, links, shutdown: false }
+        Server { docs: HashMap::new(), connections, links, snippets: true, shutdown: false }
     }
 
     fn doc(&self, uri: &Uri) -> Result<&Document, Failure> {
@@ -178,7 +180,10 @@ impl Server {
             "textDocument/completion" => {
                 let p: CompletionParams = parse(params)?;
                 let (doc, at) = self.at(&p.text_document_position)?;
-                let items = features::complete(doc, at, &self.links);
+                let mut items = features::complete(doc, at, &self.links);
+                if !self.snippets {
+                    features::without_snippets(&mut items);
+                }
                 to_json(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
             }
             "textDocument/hover" => {
