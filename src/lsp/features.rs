@@ -104,7 +104,7 @@ pub fn complete(doc: &Document, offset: usize, links: &[String]) -> Vec<Completi
         let is_conn = head
             .strip_suffix(':')
             .map(str::trim_end)
-            .is_some_and(|h| h.len() >= 10 && h[h.len() - 10..].eq_ignore_ascii_case("connection"));
+            .is_some_and(|h| h.get(h.len().saturating_sub(10)..).is_some_and(|k| k.eq_ignore_ascii_case("connection")));
         if !is_conn {
             return Vec::new();
         }
@@ -172,8 +172,12 @@ fn zoho(path: &str, partial: &str) -> Vec<CompletionItem> {
     }
     let product = &path[..path.rfind('.').unwrap_or(0)];
     for t in tables::tasks() {
-        let Some(name) = t.path.strip_prefix(product).and_then(|r| r.strip_prefix('.')) else { continue };
-        if !t.path[..product.len()].eq_ignore_ascii_case(product) || !starts(name, partial) {
+        let p = t.path.as_bytes();
+        let under = p.len() > product.len()
+            && p[..product.len()].eq_ignore_ascii_case(product.as_bytes())
+            && p[product.len()] == b'.';
+        let name = if under { &t.path[product.len() + 1..] } else { continue };
+        if name.contains('.') || !starts(name, partial) {
             continue;
         }
         let args: Vec<String> = t
@@ -381,6 +385,8 @@ mod tests {
         assert!(labels("info \"c").is_empty());
         assert!(labels("x = zoho.").contains(&"crm".to_string()));
         assert!(labels("x = zoho.books.get").contains(&"getRecords".to_string()));
+        assert!(labels("x = zoho.CRM.").contains(&"getRecordById".to_string()));
+        assert!(labels("x = \"é\";\nr = invokeurl\n[\n\té:\"").is_empty());
     }
 
     #[test]
