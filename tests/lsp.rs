@@ -18,7 +18,7 @@ struct Client {
     next_id: i64,
     /// notifications that arrived while waiting for something else
     pending: Vec<Value>,
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
 }
 
 fn read_message(r: &mut impl BufRead) -> Option<Value> {
@@ -43,16 +43,21 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Client {
         let home = tempfile::tempdir().unwrap();
         let conns = home.path().join("connections.toml");
         std::fs::write(&conns, "[connections.crm_conn]\nservice = \"zohocrm\"\nscopes = [\"ZohoCRM.users.READ\"]\n")
             .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
             .args(["lsp", "--connections", conns.to_str().unwrap()])
+            .args(extra)
             .env("DG_HOME", home.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(home.path().join("stderr.log")).unwrap())
             .spawn()
             .expect("start dg lsp");
         let stdin = child.stdin.take().unwrap();
@@ -66,7 +71,7 @@ impl Client {
                 }
             }
         });
-        Client { child, stdin, rx, next_id: 1, pending: Vec::new(), _home: home }
+        Client { child, stdin, rx, next_id: 1, pending: Vec::new(), home }
     }
 
     fn send(&mut self, v: Value) {
@@ -256,4 +261,18 @@ fn a_burst_of_changes_ends_with_the_last_versions_diagnostics() {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn log_goes_to_stderr_and_exit_without_shutdown_is_1() {
+    let mut c = Client::start_with(&["--log"]);
+    c.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    c.notify("initialized", json!({}));
+    c.open("file:///t/log.dg", "info 1;\n");
+    let hover = c.request("textDocument/hover", at("file:///t/log.dg", 0, 1));
+    assert_eq!(hover, Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(1));
+    let log = std::fs::read_to_string(c.home.path().join("stderr.log")).unwrap();
+    assert!(log.contains("dg lsp: initialized") && log.contains("textDocument/hover: "), "{log}");
 }
