@@ -39,7 +39,7 @@ fn property(path: &Path) -> Option<Result<(), String>> {
         return Some(Err(format!("{name}: the tree changed")));
     }
     for c in deluge::fmt_comments(src.text()) {
-        if !once.contains(c.trim_end()) {
+        if !once.contains(c.as_str()) {
             return Some(Err(format!("{name}: lost the comment {c:?}")));
         }
     }

@@ -69,7 +69,8 @@ pub fn layout(tokens: &[Token]) -> String {
     for (i, t) in tokens.iter().enumerate() {
         l.token(t, tokens.get(i + 1));
     }
-    let mut out = l.out.trim_end().to_string();
+    // a line comment keeps its trailing spaces: the text of every comment stays as written
+    let mut out = l.out.trim_end_matches(['\n', '\r']).to_string();
     if !out.is_empty() {
         out.push('\n');
     }
@@ -127,9 +128,6 @@ impl<'a> Layout<'a> {
     }
 
     fn newline(&mut self, indent: usize, blank: bool) {
-        while self.out.ends_with(' ') {
-            self.out.pop();
-        }
         if !self.out.is_empty() {
             self.out.push('\n');
             if blank {
