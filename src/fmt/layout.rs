@@ -1,5 +1,6 @@
 //! Lays tokens out the way Zoho's editor saves Deluge: tabs, block braces on their own line,
-//! one `key :value` a line in `invokeurl`/`sendmail` blocks, spaces around operators.
+//! one key a line in `invokeurl`/`sendmail` blocks (`url :`, `connection:`), spaces around
+//! operators.
 //!
 //! Only whitespace between tokens changes; every token is copied as written. Line breaks the
 //! author put inside an expression are kept (continuation lines indent one tab per open
@@ -159,6 +160,17 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// Whether a block key takes a space before its colon, as Zoho's editor saves them:
+    /// `url :` and `type :` in `invokeurl`, every key of `sendmail`; the other `invokeurl`
+    /// keys are written `connection:"crm"`, `parameters:m.toString()` (in the public scripts
+    /// saved from Zoho, 65 `connection:` against none spaced).
+    fn spaced_key(&self, key: &Token) -> bool {
+        match self.stack.last().map(|f| f.open) {
+            Some(Open::Pairs { stmt: true }) => true,
+            _ => key.text.eq_ignore_ascii_case("url") || key.text.eq_ignore_ascii_case("type"),
+        }
+    }
+
     fn space(&self, t: &Token, sign: bool) -> &'static str {
         if self.after_block_comment {
             return " ";
@@ -173,7 +185,7 @@ impl<'a> Layout<'a> {
             return if sign && (t.is("-") || t.is("+")) && (p.is("-") || p.is("+")) { " " } else { "" };
         }
         if t.is(":") {
-            return if p.kind == Kind::Key { " " } else { "" };
+            return if p.kind == Kind::Key && self.spaced_key(p) { " " } else { "" };
         }
         let p_expr_word = p.kind == Kind::Word && EXPR_WORDS.iter().any(|w| p.word(w));
         if word_ish(t) {

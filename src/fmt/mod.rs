@@ -90,7 +90,7 @@ mod tests {
     fn invokeurl_has_one_key_a_line() {
         assert_eq!(
             fmt("r = invokeurl [ url: \"u\" type: GET connection:\"c\" ];"),
-            "r = invokeurl\n[\n\turl :\"u\"\n\ttype :GET\n\tconnection :\"c\"\n];\n"
+            "r = invokeurl\n[\n\turl :\"u\"\n\ttype :GET\n\tconnection:\"c\"\n];\n"
         );
     }
 

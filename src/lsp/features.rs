@@ -145,7 +145,11 @@ pub fn complete(doc: &Document, offset: usize, links: &[String]) -> Vec<Completi
                 return keys
                     .iter()
                     .filter(|k| starts(k, partial))
-                    .map(|k| snippet(item(k, CompletionItemKind::PROPERTY, None), format!("{k} :$0")))
+                    .map(|k| {
+                        // spaced as `dg fmt` (and Zoho's editor) writes them
+                        let sep = if sendmail || *k == "url" || *k == "type" { " :" } else { ":" };
+                        snippet(item(k, CompletionItemKind::PROPERTY, None), format!("{k}{sep}$0"))
+                    })
                     .collect();
             }
         }
