@@ -126,26 +126,7 @@ impl Server {
         let bom = if doc.text.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
         let src = SourceFile::new(name_of(uri.as_str()), doc.text.clone());
         let options = check::Options { syntax_only: false, connections: self.connections.clone() };
-        let report = check::check(std::slice::from_ref(&src), &options);
-        let mut found: Vec<check::Diagnostic> =
-            report.files.iter().flat_map(|f| &f.diagnostics).map(|l| l.diagnostic.clone()).collect();
-        // With syntax errors, the rest of the file is still checked: the failing statements
-        // blanked out (offsets kept). Variables they assigned would read as unassigned there.
-        if report.files.iter().any(|f| f.syntax_errors > 0) {
-            if let Some(text) = check::recover::recovered_text(&src) {
-                let rest = check::check(&[SourceFile::new(src.name(), text)], &options);
-                let skip = ["syntax", "unassigned", "maybe-unassigned", "unreachable"];
-                found.extend(
-                    rest.files
-                        .iter()
-                        .flat_map(|f| &f.diagnostics)
-                        .map(|l| &l.diagnostic)
-                        .filter(|d| !skip.contains(&d.code))
-                        .cloned(),
-                );
-            }
-        }
-        found.sort_by_key(|d| (d.span.start, d.severity));
+        let found = check::check_recovering(&src, &options);
         let diagnostics = found
             .iter()
             .map(|d| {
