@@ -238,7 +238,8 @@ fn names(text: &str, offset: usize, partial: &str) -> Vec<CompletionItem> {
     if starts("zoho", partial) {
         out.push(item("zoho", CompletionItemKind::MODULE, Some("zoho.* tasks and values".into())));
     }
-    for b in tables::builtins().iter().filter(|b| b.recvs.contains(&Recv::Any) && starts(b.name, partial)) {
+    // a built-in called as a function takes its receiver first: `daysBetween(d1, d2)`
+    for b in tables::builtins().iter().filter(|b| starts(b.name, partial)) {
         let mut it = item(b.name, CompletionItemKind::FUNCTION, Some(b.signature(false)));
         it.documentation = tables::doc(b.name).map(|d| markdown(d.to_string()));
         out.push(it);
