@@ -18,7 +18,7 @@ struct Client {
     next_id: i64,
     /// notifications that arrived while waiting for something else
     pending: Vec<Value>,
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
 }
 
 fn read_message(r: &mut impl BufRead) -> Option<Value> {
@@ -43,16 +43,21 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Client {
         let home = tempfile::tempdir().unwrap();
         let conns = home.path().join("connections.toml");
-        std::fs::write(&conns, "[connections.crm_conn]\nservice = \"zohocrm\"\nscopes = [\"ZohoCRM.modules.ALL\"]\n")
+        std::fs::write(&conns, "[connections.crm_conn]\nservice = \"zohocrm\"\nscopes = [\"ZohoCRM.users.READ\"]\n")
             .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
             .args(["lsp", "--connections", conns.to_str().unwrap()])
+            .args(extra)
             .env("DG_HOME", home.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(home.path().join("stderr.log")).unwrap())
             .spawn()
             .expect("start dg lsp");
         let stdin = child.stdin.take().unwrap();
@@ -66,7 +71,7 @@ impl Client {
                 }
             }
         });
-        Client { child, stdin, rx, next_id: 1, pending: Vec::new(), _home: home }
+        Client { child, stdin, rx, next_id: 1, pending: Vec::new(), home }
     }
 
     fn send(&mut self, v: Value) {
@@ -95,14 +100,19 @@ impl Client {
 
     /// The next diagnostics published for `uri`.
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        self.published(uri)["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The parameters of the next `publishDiagnostics` for `uri`.
+    fn published(&mut self, uri: &str) -> Value {
         let is_it = |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
         if let Some(i) = self.pending.iter().position(is_it) {
-            return self.pending.remove(i)["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+            return self.pending.remove(i)["params"].clone();
         }
         loop {
             let m = self.rx.recv_timeout(HANG).expect("dg lsp publishes diagnostics");
             if is_it(&m) {
-                return m["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+                return m["params"].clone();
             }
             self.pending.push(m);
         }
@@ -147,6 +157,18 @@ fn a_session_from_initialize_to_exit() {
     let edit = &actions[0]["edit"]["changes"]["file:///t/typo.dg"][0];
     assert_eq!(edit["newText"], "length");
 
+    // a scope the connection lacks: the fix adds it to the connections file
+    let diags = c.open("file:///t/scope.dg", "r = zoho.crm.getRecordById(\"Leads\", 1, \"crm_conn\");\ninfo r;\n");
+    let scope = diags.iter().find(|d| d["code"] == "missing-scope").expect("a missing scope");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": "file:///t/scope.dg"}, "range": scope["range"], "context": {"diagnostics": [scope]}}),
+    );
+    let changes = actions[0]["edit"]["changes"].as_object().unwrap();
+    let (file, edits) = changes.iter().next().unwrap();
+    assert!(file.ends_with("/connections.toml"), "{file}");
+    assert_eq!(edits[0]["newText"], ", \"ZohoCRM.modules.leads.READ\"");
+
     // a syntax error, on its line; fixed by a change, after which it is gone
     let diags = c.open("file:///t/broken.dg", "a = 1;\nb = (1 + ;\nc = 2;\n");
     assert_eq!(diags.len(), 1, "{diags:?}");
@@ -174,7 +196,12 @@ fn a_session_from_initialize_to_exit() {
         assert!(methods.contains(&m.to_string()), "no {m} in {methods:?}");
     }
     assert!(!methods.contains(&"keys".to_string()), "a map method offered on text: {methods:?}");
-    let tasks = labels(&c.request("textDocument/completion", at("file:///t/complete.dg", 3, 13)));
+    let answer = c.request("textDocument/completion", at("file:///t/complete.dg", 3, 13));
+    let tasks = labels(&answer);
+    // this client did not declare snippet support: plain text with the parameter names
+    let get = answer["items"].as_array().unwrap().iter().find(|i| i["label"] == "getRecordById").unwrap();
+    assert_eq!(get["insertText"], "getRecordById(module, record_id)");
+    assert_eq!(get["insertTextFormat"], 1);
     for t in ["getRecordById", "searchRecords", "createRecord"] {
         assert!(tasks.contains(&t.to_string()), "no {t} in {tasks:?}");
     }
@@ -202,4 +229,50 @@ fn a_session_from_initialize_to_exit() {
     c.notify("exit", Value::Null);
     let status = c.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_burst_of_changes_ends_with_the_last_versions_diagnostics() {
+    let mut c = Client::start();
+    c.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    c.notify("initialized", json!({}));
+    let uri = "file:///t/burst.dg";
+    c.open(uri, "");
+    // type `x = "abc";` one character at a time, then ask for a completion at once
+    let typed = "x = \"abc\";\ny = x.";
+    for (i, ch) in typed.chars().enumerate() {
+        let (line, col) = if i < 11 { (0, i) } else { (1, i - 11) };
+        let change = json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": ch.to_string()});
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]}),
+        );
+    }
+    let methods = labels(&c.request("textDocument/completion", at(uri, 1, 6)));
+    assert!(methods.contains(&"length".to_string()), "{methods:?}");
+    let last = typed.chars().count() + 1;
+    loop {
+        let p = c.published(uri);
+        if p["version"] == json!(last) {
+            assert_eq!(p["diagnostics"][0]["range"]["start"]["line"], 1, "{p}");
+            break;
+        }
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn log_goes_to_stderr_and_exit_without_shutdown_is_1() {
+    let mut c = Client::start_with(&["--log"]);
+    c.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    c.notify("initialized", json!({}));
+    c.open("file:///t/log.dg", "info 1;\n");
+    let hover = c.request("textDocument/hover", at("file:///t/log.dg", 0, 1));
+    assert_eq!(hover, Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(1));
+    let log = std::fs::read_to_string(c.home.path().join("stderr.log")).unwrap();
+    assert!(log.contains("dg lsp: initialized") && log.contains("textDocument/hover: "), "{log}");
 }

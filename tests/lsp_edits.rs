@@ -56,7 +56,9 @@ fn bytes(seed: u64, len: usize) -> Vec<u8> {
 
 #[test]
 fn random_edits_never_panic() {
-    for seed in 0..150 {
+    // LSP_EDIT_SEEDS=N runs more of them
+    let seeds: u64 = std::env::var("LSP_EDIT_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    for seed in 0..seeds {
         deluge::lsp_fuzz_edits(&bytes(seed, 40 + (seed as usize % 7) * 60));
     }
 }

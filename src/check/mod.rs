@@ -134,6 +134,23 @@ pub fn check(sources: &[SourceFile], options: &Options) -> Report {
     Report { files, connections: conns.usage, config_error }
 }
 
+/// For the language server: every finding of one file, sorted by position. With syntax
+/// errors, the rest of the file (the failing statements blanked out) is checked too, less
+/// the findings about variables and reachability that the blanked statements would falsify.
+pub fn check_recovering(src: &SourceFile, options: &Options) -> Findings {
+    let (rest, syntax) = recover::parse_rest(src);
+    let mut found: Findings = syntax.iter().map(|e| Diagnostic::error(e.span, "syntax", e.message.clone())).collect();
+    if let (Some((text, script)), false) = (rest, options.syntax_only) {
+        let mut conns = scopes::Connections::new(options.connections.clone(), options.load);
+        let mut more = Findings::new();
+        check_script(&text, &script, &mut conns, &mut more);
+        let falsified = ["unassigned", "maybe-unassigned", "unreachable"];
+        found.extend(more.into_iter().filter(|d| syntax.is_empty() || !falsified.contains(&d.code)));
+    }
+    found.sort_by_key(|d| (d.span.start, d.severity));
+    found
+}
+
 fn check_script(src: &SourceFile, script: &Script, conns: &mut scopes::Connections, out: &mut Findings) {
     let known = calls::Known::new(&script.functions);
     if script.functions.is_empty() {

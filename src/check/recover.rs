@@ -26,18 +26,23 @@ pub fn parse_all(src: &SourceFile) -> (Option<Script>, Vec<SyntaxError>) {
     }
 }
 
-/// The text of `src` with every statement that failed to parse blanked out (offsets kept),
-/// when that text parses: the language server checks the rest of a file that has errors.
-pub fn recovered_text(src: &SourceFile) -> Option<String> {
-    let first = syntax::parse(src).err()?;
-    let (text, _, parses) = blank_errors(src, first);
-    parses.then_some(text)
+/// Every syntax error of `src`, and the rest of the file: the text with the failing
+/// statements blanked out (offsets kept) and its script, when that text parses. The language
+/// server checks that rest, so a file with an error still gets its other findings.
+pub fn parse_rest(src: &SourceFile) -> (Option<(SourceFile, Script)>, Vec<SyntaxError>) {
+    match syntax::parse(src) {
+        Ok(script) => (Some((src.clone(), script)), Vec::new()),
+        Err(first) => {
+            let (text, errors, script) = blank_errors(src, first);
+            (script.map(|s| (SourceFile::new(src.name(), text), s)), errors)
+        }
+    }
 }
 
-/// Blank statements until the text parses or recovery stops: the text, the errors, and
-/// whether the text now parses.
-fn blank_errors(src: &SourceFile, first: crate::error::Error) -> (String, Vec<SyntaxError>, bool) {
-    let mut parses = false;
+/// Blank statements until the text parses or recovery stops: the text, the errors, and the
+/// script when the text now parses.
+fn blank_errors(src: &SourceFile, first: crate::error::Error) -> (String, Vec<SyntaxError>, Option<Script>) {
+    let mut parsed = None;
     let mut text = src.text().to_string();
     let mut errors: Vec<SyntaxError> = Vec::new();
     let mut next = Some(first);
@@ -67,11 +72,11 @@ fn blank_errors(src: &SourceFile, first: crate::error::Error) -> (String, Vec<Sy
         }
         match syntax::parse(&SourceFile::new(src.name(), text.as_str())) {
             Err(e) => next = Some(e),
-            Ok(_) => parses = true,
+            Ok(script) => parsed = Some(script),
         }
     }
     errors.sort_by_key(|e| e.span.start);
-    (text, errors, parses)
+    (text, errors, parsed)
 }
 
 /// Errors after which the rest of the file cannot be read sensibly (or there is no rest).

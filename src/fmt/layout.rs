@@ -1,5 +1,6 @@
 //! Lays tokens out the way Zoho's editor saves Deluge: tabs, block braces on their own line,
-//! one `key :value` a line in `invokeurl`/`sendmail` blocks, spaces around operators.
+//! one key a line in `invokeurl`/`sendmail` blocks (`url :`, `connection:`), spaces around
+//! operators.
 //!
 //! Only whitespace between tokens changes; every token is copied as written. Line breaks the
 //! author put inside an expression are kept (continuation lines indent one tab per open
@@ -69,7 +70,8 @@ pub fn layout(tokens: &[Token]) -> String {
     for (i, t) in tokens.iter().enumerate() {
         l.token(t, tokens.get(i + 1));
     }
-    let mut out = l.out.trim_end().to_string();
+    // a line comment keeps its trailing spaces: the text of every comment stays as written
+    let mut out = l.out.trim_end_matches(['\n', '\r']).to_string();
     if !out.is_empty() {
         out.push('\n');
     }
@@ -127,9 +129,6 @@ impl<'a> Layout<'a> {
     }
 
     fn newline(&mut self, indent: usize, blank: bool) {
-        while self.out.ends_with(' ') {
-            self.out.pop();
-        }
         if !self.out.is_empty() {
             self.out.push('\n');
             if blank {
@@ -161,6 +160,17 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// Whether a block key takes a space before its colon, as Zoho's editor saves them:
+    /// `url :` and `type :` in `invokeurl`, every key of `sendmail`; the other `invokeurl`
+    /// keys are written `connection:"crm"`, `parameters:m.toString()` (in the public scripts
+    /// saved from Zoho, 65 `connection:` against none spaced).
+    fn spaced_key(&self, key: &Token) -> bool {
+        match self.stack.last().map(|f| f.open) {
+            Some(Open::Pairs { stmt: true }) => true,
+            _ => key.text.eq_ignore_ascii_case("url") || key.text.eq_ignore_ascii_case("type"),
+        }
+    }
+
     fn space(&self, t: &Token, sign: bool) -> &'static str {
         if self.after_block_comment {
             return " ";
@@ -175,7 +185,7 @@ impl<'a> Layout<'a> {
             return if sign && (t.is("-") || t.is("+")) && (p.is("-") || p.is("+")) { " " } else { "" };
         }
         if t.is(":") {
-            return if p.kind == Kind::Key { " " } else { "" };
+            return if p.kind == Kind::Key && self.spaced_key(p) { " " } else { "" };
         }
         let p_expr_word = p.kind == Kind::Word && EXPR_WORDS.iter().any(|w| p.word(w));
         if word_ish(t) {

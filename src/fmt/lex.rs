@@ -10,7 +10,7 @@ pub enum Kind {
     Literal,
     /// The key of an `invokeurl`/`sendmail` pair, as the parser saw it (`content type`).
     Key,
-    /// `// ...` (its trailing spaces dropped).
+    /// `// ...` to the end of its line (a `\r` before the line end dropped).
     LineComment,
     /// `/* ... */`, kept byte for byte.
     BlockComment,
@@ -104,7 +104,7 @@ pub fn tokens<'a>(text: &'a str, keys: &[(usize, usize)]) -> Vec<Token<'a>> {
         }
         let mut tok = &text[start..i];
         if kind == Kind::LineComment {
-            tok = tok.trim_end();
+            tok = tok.trim_end_matches('\r');
         }
         out.push(Token { kind, text: tok, start, breaks });
         breaks = 0;
@@ -147,9 +147,9 @@ mod tests {
 
     #[test]
     fn cuts_words_literals_and_comments() {
-        let t = tokens("x=1.5e3;// hi  \n/* a\nb */ y = \"a\\\"b\" + 'c';", &[]);
+        let t = tokens("x=1.5e3;// hi  \r\n/* a\nb */ y = \"a\\\"b\" + 'c';", &[]);
         let texts: Vec<_> = t.iter().map(|t| t.text).collect();
-        assert_eq!(texts, ["x", "=", "1.5e3", ";", "// hi", "/* a\nb */", "y", "=", "\"a\\\"b\"", "+", "'c'", ";"]);
+        assert_eq!(texts, ["x", "=", "1.5e3", ";", "// hi  ", "/* a\nb */", "y", "=", "\"a\\\"b\"", "+", "'c'", ";"]);
         assert_eq!(t[5].breaks, 1);
     }
 

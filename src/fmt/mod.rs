@@ -90,7 +90,7 @@ mod tests {
     fn invokeurl_has_one_key_a_line() {
         assert_eq!(
             fmt("r = invokeurl [ url: \"u\" type: GET connection:\"c\" ];"),
-            "r = invokeurl\n[\n\turl :\"u\"\n\ttype :GET\n\tconnection :\"c\"\n];\n"
+            "r = invokeurl\n[\n\turl :\"u\"\n\ttype :GET\n\tconnection:\"c\"\n];\n"
         );
     }
 
@@ -102,5 +102,64 @@ mod tests {
     #[test]
     fn comments_and_blank_lines_stay() {
         assert_eq!(fmt("x = 1; // one\n\n\n// two\ny = 2;"), "x = 1; // one\n\n// two\ny = 2;\n");
+    }
+}
+
+#[cfg(test)]
+mod messed {
+    //! Every script of the suite and the corpus, laid out badly on purpose (all on one line, or
+    //! one token a line), must format to a stable text with the same tree.
+    use super::*;
+    use std::path::Path;
+
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "dg") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The tokens of `text` joined by `sep` (a line comment always ends its line).
+    fn mess(text: &str, keys: &[(usize, usize)], sep: &str) -> String {
+        let mut out = String::new();
+        for t in lex::tokens(text, keys) {
+            out.push_str(t.text);
+            out.push_str(if t.kind == lex::Kind::LineComment { "\n" } else { sep });
+        }
+        out
+    }
+
+    #[test]
+    fn badly_laid_out_scripts_format_stably() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut all = Vec::new();
+        files(&root.join("scripts"), &mut all);
+        files(&root.join("tests/corpus"), &mut all);
+        let mut failures = Vec::new();
+        for p in all {
+            let Ok(text) = std::fs::read_to_string(&p) else { continue };
+            let src = SourceFile::new(p.display().to_string(), text);
+            let Ok(script) = syntax::parse(&src) else { continue };
+            let keys = key_spans(&script);
+            for sep in [" ", "\n"] {
+                let messy = SourceFile::new(src.name(), mess(src.text(), &keys, sep));
+                let Ok(m) = syntax::parse(&messy) else { continue };
+                if print::script(&m) != print::script(&script) {
+                    continue; // the mess itself changed the script (a key split over lines)
+                }
+                match format_source(&messy) {
+                    Ok(once) => match format_source(&SourceFile::new(src.name(), once.clone())) {
+                        Ok(twice) if twice == once => {}
+                        _ => failures.push(format!("{} ({sep:?}): not stable", src.name())),
+                    },
+                    Err(e) => failures.push(format!("{} ({sep:?}): {}", src.name(), e.message())),
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

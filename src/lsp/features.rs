@@ -31,6 +31,30 @@ fn snippet(mut it: CompletionItem, text: String) -> CompletionItem {
     it
 }
 
+/// For clients without snippet support: `name(${1:module}, $0)` becomes `name(module, )`.
+pub fn without_snippets(items: &mut [CompletionItem]) {
+    for it in items.iter_mut().filter(|i| i.insert_text_format == Some(InsertTextFormat::SNIPPET)) {
+        let text = it.insert_text.take().unwrap_or_default();
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            rest = &rest[i + 1..];
+            if let Some(inner) = rest.strip_prefix('{') {
+                let end = inner.find('}').unwrap_or(inner.len());
+                let body = &inner[..end];
+                out.push_str(body.split_once(':').map_or("", |(_, t)| t));
+                rest = inner.get(end + 1..).unwrap_or("");
+            } else {
+                rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            }
+        }
+        out.push_str(rest);
+        it.insert_text = Some(out);
+        it.insert_text_format = Some(InsertTextFormat::PLAIN_TEXT);
+    }
+}
+
 fn markdown(text: String) -> Documentation {
     Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: text })
 }
@@ -80,7 +104,7 @@ pub fn complete(doc: &Document, offset: usize, links: &[String]) -> Vec<Completi
         let is_conn = head
             .strip_suffix(':')
             .map(str::trim_end)
-            .is_some_and(|h| h.len() >= 10 && h[h.len() - 10..].eq_ignore_ascii_case("connection"));
+            .is_some_and(|h| h.get(h.len().saturating_sub(10)..).is_some_and(|k| k.eq_ignore_ascii_case("connection")));
         if !is_conn {
             return Vec::new();
         }
@@ -121,7 +145,11 @@ pub fn complete(doc: &Document, offset: usize, links: &[String]) -> Vec<Completi
                 return keys
                     .iter()
                     .filter(|k| starts(k, partial))
-                    .map(|k| snippet(item(k, CompletionItemKind::PROPERTY, None), format!("{k} :$0")))
+                    .map(|k| {
+                        // spaced as `dg fmt` (and Zoho's editor) writes them
+                        let sep = if sendmail || *k == "url" || *k == "type" { " :" } else { ":" };
+                        snippet(item(k, CompletionItemKind::PROPERTY, None), format!("{k}{sep}$0"))
+                    })
                     .collect();
             }
         }
@@ -148,8 +176,12 @@ fn zoho(path: &str, partial: &str) -> Vec<CompletionItem> {
     }
     let product = &path[..path.rfind('.').unwrap_or(0)];
     for t in tables::tasks() {
-        let Some(name) = t.path.strip_prefix(product).and_then(|r| r.strip_prefix('.')) else { continue };
-        if !t.path[..product.len()].eq_ignore_ascii_case(product) || !starts(name, partial) {
+        let p = t.path.as_bytes();
+        let under = p.len() > product.len()
+            && p[..product.len()].eq_ignore_ascii_case(product.as_bytes())
+            && p[product.len()] == b'.';
+        let name = if under { &t.path[product.len() + 1..] } else { continue };
+        if name.contains('.') || !starts(name, partial) {
             continue;
         }
         let args: Vec<String> = t
@@ -206,7 +238,8 @@ fn names(text: &str, offset: usize, partial: &str) -> Vec<CompletionItem> {
     if starts("zoho", partial) {
         out.push(item("zoho", CompletionItemKind::MODULE, Some("zoho.* tasks and values".into())));
     }
-    for b in tables::builtins().iter().filter(|b| b.recvs.contains(&Recv::Any) && starts(b.name, partial)) {
+    // a built-in called as a function takes its receiver first: `daysBetween(d1, d2)`
+    for b in tables::builtins().iter().filter(|b| starts(b.name, partial)) {
         let mut it = item(b.name, CompletionItemKind::FUNCTION, Some(b.signature(false)));
         it.documentation = tables::doc(b.name).map(|d| markdown(d.to_string()));
         out.push(it);
@@ -357,6 +390,8 @@ mod tests {
         assert!(labels("info \"c").is_empty());
         assert!(labels("x = zoho.").contains(&"crm".to_string()));
         assert!(labels("x = zoho.books.get").contains(&"getRecords".to_string()));
+        assert!(labels("x = zoho.CRM.").contains(&"getRecordById".to_string()));
+        assert!(labels("x = \"é\";\nr = invokeurl\n[\n\té:\"").is_empty());
     }
 
     #[test]
@@ -364,6 +399,16 @@ mod tests {
         assert!(hover_at("x = zoho.crm.getRecordById(\"Leads\", 1);", "getRecordById").contains("scope: `ZohoCRM."));
         assert!(hover_at("x = \"a\";\ny = x.toUpperCase();", "toUpperCase").contains("toUpperCase"));
         assert_eq!(hover_at("x = \"a\";\ninfo x;", " x;"), "`x`: TEXT");
+    }
+
+    #[test]
+    fn snippets_become_plain_text_for_clients_without_them() {
+        let mut items = zoho("crm.", "getRecordById");
+        without_snippets(&mut items);
+        assert_eq!(items[0].insert_text.as_deref(), Some("getRecordById(module, id)"));
+        let mut items = methods(Some(Ty::Text), "subString");
+        without_snippets(&mut items);
+        assert_eq!(items[0].insert_text.as_deref(), Some("subString()"));
     }
 
     #[test]

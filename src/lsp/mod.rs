@@ -1,6 +1,7 @@
 //! `dg lsp`: the Language Server Protocol over stdin/stdout. This file is the message loop;
 //! `server` holds the handlers, `features`/`symbols`/`tables` what they answer from.
 
+mod actions;
 mod doc;
 mod features;
 mod server;
@@ -25,14 +26,45 @@ pub fn serve(log: bool, connections: Option<PathBuf>) -> i32 {
             eprintln!("dg lsp: {s}");
         }
     };
-    if let Err(e) = conn.initialize(capabilities()) {
-        eprintln!("error: dg lsp: {e}");
-        return 1;
-    }
+    let init = match conn.initialize(capabilities()) {
+        Ok(params) => params,
+        Err(e) => {
+            eprintln!("error: dg lsp: {e}");
+            return 1;
+        }
+    };
     note("initialized");
     let mut server = Server::new(connections);
+    let snippets = &init["capabilities"]["textDocument"]["completion"]["completionItem"]["snippetSupport"];
+    server.snippets = snippets.as_bool().unwrap_or(false);
     let mut code = 1;
-    for msg in &conn.receiver {
+    // Diagnostics wait until no message is waiting: a burst of changes is checked once, and
+    // requests sent meanwhile are answered first.
+    let mut stale: Vec<lsp_types::Uri> = Vec::new();
+    loop {
+        let msg = if stale.is_empty() {
+            match conn.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        } else {
+            match conn.receiver.try_recv() {
+                Ok(m) => m,
+                Err(crossbeam_channel::TryRecvError::Empty) => {
+                    let started = Instant::now();
+                    for uri in stale.drain(..) {
+                        let params = catch_unwind(AssertUnwindSafe(|| server.publish(&uri)));
+                        if let Ok(p) = params {
+                            let n = Notification::new("textDocument/publishDiagnostics".into(), p);
+                            let _ = conn.sender.send(n.into());
+                        }
+                    }
+                    note(&format!("diagnostics: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0));
+                    continue;
+                }
+                Err(crossbeam_channel::TryRecvError::Disconnected) => break,
+            }
+        };
         let started = Instant::now();
         match msg {
             Message::Request(req) => {
@@ -52,9 +84,10 @@ pub fn serve(log: bool, connections: Option<PathBuf>) -> i32 {
                     break;
                 }
                 let method = n.method.clone();
-                let out = catch_unwind(AssertUnwindSafe(|| server.notification(&n.method, n.params)));
-                for (method, params) in out.unwrap_or_default() {
-                    let _ = conn.sender.send(Notification::new(method, params).into());
+                if let Ok(Some(uri)) = catch_unwind(AssertUnwindSafe(|| server.update(&n.method, n.params))) {
+                    if !stale.contains(&uri) {
+                        stale.push(uri);
+                    }
                 }
                 note(&format!("{method}: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0));
             }

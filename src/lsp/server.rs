@@ -22,6 +22,8 @@ pub struct Server {
     docs: HashMap<String, Document>,
     connections: Option<PathBuf>,
     links: Vec<String>,
+    /// whether the client takes snippets in completions (`initialize`'s capabilities)
+    pub snippets: bool,
     pub shutdown: bool,
 }
 
@@ -65,7 +67,7 @@ fn name_of(uri: &str) -> String {
 impl Server {
     pub fn new(connections: Option<PathBuf>) -> Server {
         let links = tables::connection_links(connections.as_deref());
-        Server { docs: HashMap::new(), connections, links, shutdown: false }
+        Server { docs: HashMap::new(), connections, links, snippets: true, shutdown: false }
     }
 
     fn doc(&self, uri: &Uri) -> Result<&Document, Failure> {
@@ -77,42 +79,44 @@ impl Server {
         Ok((doc, doc.offset(p.position)))
     }
 
-    /// Handle a notification; returns the notifications to send back (diagnostics).
+    /// Handle a notification and publish the diagnostics it calls for.
     pub fn notification(&mut self, method: &str, params: Value) -> Vec<(String, Value)> {
-        let uri = match method {
-            "textDocument/didOpen" => match parse::<DidOpenTextDocumentParams>(params) {
-                Ok(p) => {
-                    let d = p.text_document;
-                    self.docs.insert(d.uri.as_str().to_string(), Document::new(d.text, d.version));
-                    d.uri
-                }
-                Err(_) => return Vec::new(),
-            },
-            "textDocument/didChange" => match parse::<DidChangeTextDocumentParams>(params) {
-                Ok(p) => match self.docs.get_mut(p.text_document.uri.as_str()) {
-                    Some(doc) => {
-                        doc.apply(p.content_changes, p.text_document.version);
-                        p.text_document.uri
-                    }
-                    None => return Vec::new(),
-                },
-                Err(_) => return Vec::new(),
-            },
-            "textDocument/didClose" => {
-                if let Ok(p) = parse::<DidCloseTextDocumentParams>(params) {
-                    self.docs.remove(p.text_document.uri.as_str());
-                    let clear =
-                        PublishDiagnosticsParams { uri: p.text_document.uri, diagnostics: vec![], version: None };
-                    return vec![("textDocument/publishDiagnostics".into(), json!(clear))];
-                }
-                return Vec::new();
-            }
-            _ => return Vec::new(),
-        };
-        match self.diagnostics(&uri) {
-            Some(d) => vec![("textDocument/publishDiagnostics".into(), json!(d))],
+        match self.update(method, params) {
+            Some(uri) => vec![("textDocument/publishDiagnostics".into(), json!(self.publish(&uri)))],
             None => Vec::new(),
         }
+    }
+
+    /// Apply a notification (open, change, close); the document whose diagnostics changed.
+    pub fn update(&mut self, method: &str, params: Value) -> Option<Uri> {
+        match method {
+            "textDocument/didOpen" => {
+                let d = parse::<DidOpenTextDocumentParams>(params).ok()?.text_document;
+                self.docs.insert(d.uri.as_str().to_string(), Document::new(d.text, d.version));
+                Some(d.uri)
+            }
+            "textDocument/didChange" => {
+                let p = parse::<DidChangeTextDocumentParams>(params).ok()?;
+                let doc = self.docs.get_mut(p.text_document.uri.as_str())?;
+                doc.apply(p.content_changes, p.text_document.version);
+                Some(p.text_document.uri)
+            }
+            "textDocument/didClose" => {
+                let p = parse::<DidCloseTextDocumentParams>(params).ok()?;
+                self.docs.remove(p.text_document.uri.as_str());
+                Some(p.text_document.uri)
+            }
+            _ => None,
+        }
+    }
+
+    /// The diagnostics to publish for `uri` (none for a document that is not open).
+    pub fn publish(&self, uri: &Uri) -> PublishDiagnosticsParams {
+        self.diagnostics(uri).unwrap_or(PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics: vec![],
+            version: None,
+        })
     }
 
     /// Every `dg check` finding of an open document.
@@ -126,26 +130,7 @@ impl Server {
             connections: self.connections.clone(),
             load: Some(crate::integrations::config::load_for_check),
         };
-        let report = check::check(std::slice::from_ref(&src), &options);
-        let mut found: Vec<check::Diagnostic> =
-            report.files.iter().flat_map(|f| &f.diagnostics).map(|l| l.diagnostic.clone()).collect();
-        // With syntax errors, the rest of the file is still checked: the failing statements
-        // blanked out (offsets kept). Variables they assigned would read as unassigned there.
-        if report.files.iter().any(|f| f.syntax_errors > 0) {
-            if let Some(text) = check::recover::recovered_text(&src) {
-                let rest = check::check(&[SourceFile::new(src.name(), text)], &options);
-                let skip = ["syntax", "unassigned", "maybe-unassigned", "unreachable"];
-                found.extend(
-                    rest.files
-                        .iter()
-                        .flat_map(|f| &f.diagnostics)
-                        .map(|l| &l.diagnostic)
-                        .filter(|d| !skip.contains(&d.code))
-                        .cloned(),
-                );
-            }
-        }
-        found.sort_by_key(|d| (d.span.start, d.severity));
+        let found = check::check_recovering(&src, &options);
         let diagnostics = found
             .iter()
             .map(|d| {
@@ -180,7 +165,10 @@ impl Server {
             "textDocument/completion" => {
                 let p: CompletionParams = parse(params)?;
                 let (doc, at) = self.at(&p.text_document_position)?;
-                let items = features::complete(doc, at, &self.links);
+                let mut items = features::complete(doc, at, &self.links);
+                if !self.snippets {
+                    features::without_snippets(&mut items);
+                }
                 to_json(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
             }
             "textDocument/hover" => {
@@ -228,7 +216,7 @@ impl Server {
             }
             "textDocument/codeAction" => {
                 let p: CodeActionParams = parse(params)?;
-                to_json(code_actions(&p))
+                to_json(super::actions::code_actions(&p, self.connections.as_deref()))
             }
             _ => Err((METHOD_NOT_FOUND, format!("dg lsp does not handle {method}"))),
         }
@@ -304,24 +292,52 @@ fn format_edits(doc: &Document, uri: &Uri, range: Option<Range>) -> Vec<TextEdit
     edits
 }
 
-/// Quick fixes: replace a misspelt name by the one "did you mean" names.
-fn code_actions(p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
-    let mut out = Vec::new();
-    for d in &p.context.diagnostics {
-        let Some(rest) = d.message.split("did you mean '").nth(1) else { continue };
-        let Some(name) = rest.split('\'').next().filter(|n| !n.is_empty()) else { continue };
-        let edit = TextEdit { range: d.range, new_text: name.to_string() };
-        // lsp-types' own map type: a URI is its key (its inner cell only caches parsing)
-        #[allow(clippy::mutable_key_type)]
-        let changes = HashMap::from([(p.text_document.uri.clone(), vec![edit])]);
-        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: format!("Change to '{name}'"),
-            kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: Some(vec![d.clone()]),
-            edit: Some(WorkspaceEdit { changes: Some(changes), ..Default::default() }),
-            is_preferred: Some(true),
-            ..Default::default()
-        }));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(text: &str) -> Server {
+        let mut s = Server::new(Some(PathBuf::from("/nonexistent/connections.toml")));
+        let doc = json!({"textDocument": {"uri": "file:///a.dg", "languageId": "deluge", "version": 0, "text": text}});
+        s.notification("textDocument/didOpen", doc);
+        s
     }
-    out
+
+    #[test]
+    fn range_formatting_edits_only_the_lines_asked_for() {
+        let mut s = open("a=1;\nb = 2;\nc=3;\n");
+        let range = json!({"textDocument": {"uri": "file:///a.dg"}, "options": {"tabSize": 4, "insertSpaces": false},
+            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 4}}});
+        let edits = s.request("textDocument/rangeFormatting", range).unwrap();
+        assert_eq!(
+            edits,
+            json!([{"range": {"start": {"line": 2, "character": 0}, "end": {"line": 3, "character": 0}}, "newText": "c = 3;\n"}])
+        );
+    }
+
+    #[test]
+    fn symbols_definitions_and_references() {
+        let text = "void f(int n)\n{\n\tt = n + 1;\n\tinfo t;\n}\n";
+        let mut s = open(text);
+        let syms = s.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///a.dg"}})).unwrap();
+        assert_eq!(syms[0]["name"], "f");
+        let names: Vec<&str> =
+            syms[0]["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["n", "t"]);
+        let at = json!({"textDocument": {"uri": "file:///a.dg"}, "position": {"line": 3, "character": 6}});
+        let def = s.request("textDocument/definition", at.clone()).unwrap();
+        assert_eq!(def["range"]["start"], json!({"line": 2, "character": 1}));
+        let mut refs = at;
+        refs["context"] = json!({"includeDeclaration": true});
+        assert_eq!(s.request("textDocument/references", refs).unwrap().as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn unknown_documents_and_methods_are_errors_not_panics() {
+        let mut s = open("");
+        let at = json!({"textDocument": {"uri": "file:///other.dg"}, "position": {"line": 0, "character": 0}});
+        assert!(s.request("textDocument/hover", at).is_err());
+        assert!(s.request("textDocument/nothing", Value::Null).is_err());
+        assert!(s.request("textDocument/hover", json!({"bad": 1})).is_err());
+    }
 }

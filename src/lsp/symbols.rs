@@ -94,7 +94,7 @@ impl<'a> Symbols<'a> {
         while i < t.len() {
             let head = depth == 0 && t[i].kind == Kind::Word && t.get(i + 1).is_some_and(|n| n.kind == Kind::Word);
             if head {
-                // type [:elem] name[.name] ( params ) {
+                // type name[.name] ( params ) {
                 let mut j = i + 1;
                 if t.get(j + 1).is_some_and(|d| d.is(".")) && t.get(j + 2).is_some_and(|n| n.kind == Kind::Word) {
                     j += 2;
@@ -105,7 +105,8 @@ impl<'a> Symbols<'a> {
                         let end_tok = self.matching(close + 1);
                         let end = t.get(end_tok).map_or(text.len(), |e| e.start + e.text.len());
                         let header_end = t[close].start + 1;
-                        let header = text.get(t[i].start..header_end).unwrap_or("").split_whitespace().collect();
+                        let header: Vec<&str> =
+                            text.get(t[i].start..header_end).unwrap_or("").split_whitespace().collect();
                         let params = t[j + 2..close]
                             .split(|x| x.is(","))
                             .filter_map(|p| match p {
@@ -115,7 +116,6 @@ impl<'a> Symbols<'a> {
                                 _ => None,
                             })
                             .collect();
-                        let header: Vec<&str> = header;
                         self.functions.push(FunctionDef {
                             name: t[j].text.to_string(),
                             header: header.join(" "),

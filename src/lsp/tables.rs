@@ -104,12 +104,18 @@ pub struct BuiltinInfo {
 }
 
 impl BuiltinInfo {
+    /// `text.subString(arg1, [arg2])` as a method; `subString(text, arg1, [arg2])` as a
+    /// function, whose first argument is the receiver.
     pub fn signature(&self, method: bool) -> String {
-        let args: Vec<String> = (0..self.max)
+        let mut args: Vec<String> = (0..self.max)
             .map(|i| if i < self.min { format!("arg{}", i + 1) } else { format!("[arg{}]", i + 1) })
             .collect();
-        let on = if method { format!("{}.", recv_name(self.recvs[0])) } else { String::new() };
-        format!("{on}{}({})", self.name, args.join(", "))
+        let recv = recv_name(self.recvs[0]);
+        if method {
+            return format!("{recv}.{}({})", self.name, args.join(", "));
+        }
+        args.insert(0, recv.to_string());
+        format!("{}({})", self.name, args.join(", "))
     }
 }
 
