@@ -200,7 +200,7 @@ fn a_session_from_initialize_to_exit() {
     let tasks = labels(&answer);
     // this client did not declare snippet support: plain text with the parameter names
     let get = answer["items"].as_array().unwrap().iter().find(|i| i["label"] == "getRecordById").unwrap();
-    assert_eq!(get["insertText"], "getRecordById(module, record_id)");
+    assert_eq!(get["insertText"], "getRecordById(module, id)");
     assert_eq!(get["insertTextFormat"], 1);
     for t in ["getRecordById", "searchRecords", "createRecord"] {
         assert!(tasks.contains(&t.to_string()), "no {t} in {tasks:?}");
