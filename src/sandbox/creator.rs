@@ -66,6 +66,8 @@ async fn dispatch(
             None => Ok(answer(StatusCode::NOT_FOUND, 2894, &format!("No report named {name} found."))),
             Some(form) => match (method.as_str(), rest) {
                 ("GET", []) => list(db, form.0, &query),
+                ("PATCH", []) => many(db, form.0, &query, Some(&body)),
+                ("DELETE", []) => many(db, form.0, &query, None),
                 ("GET", [id]) => get(db, form.0, id),
                 ("PATCH", [id]) => update(db, form.0, id, &body),
                 ("DELETE", [id]) => delete(db, form.0, id),
@@ -105,6 +107,49 @@ fn list(db: &Db, form: &str, query: &[(String, String)]) -> Result<Response, Str
         return Ok(no_data());
     }
     Ok(json_response(StatusCode::OK, json!({"code": 3000, "data": found})))
+}
+
+/// `PATCH` (with `{"data": ...}`) or `DELETE` on a report: every record the `criteria`
+/// matches, each with its own result, as Creator's bulk answers are.
+fn many(db: &Db, form: &str, query: &[(String, String)], body: Option<&[u8]>) -> Result<Response, String> {
+    let criteria = match param(query, "criteria").map(parse_criteria) {
+        Some(Ok(c)) => c,
+        Some(Err(why)) => return Ok(answer(StatusCode::BAD_REQUEST, 3330, &format!("Invalid criteria: {why}"))),
+        None => return Ok(answer(StatusCode::BAD_REQUEST, 3330, "The criteria is missing")),
+    };
+    let changes = match body {
+        Some(b) => match data_of(b) {
+            Some(c) => Some(c),
+            None => return Ok(answer(StatusCode::BAD_REQUEST, 3001, "Invalid data")),
+        },
+        None => None,
+    };
+    let matched: Vec<String> = db
+        .all("creator", form)?
+        .into_iter()
+        .filter(|r| criteria.iter().any(|all| all.iter().all(|cond| cond.holds(r))))
+        .filter_map(|r| r.get("ID").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    if matched.is_empty() {
+        return Ok(no_data());
+    }
+    let mut result = Vec::new();
+    for id in matched {
+        let message = match &changes {
+            Some(c) => {
+                let mut c = c.clone();
+                c.remove("ID");
+                db.update("creator", form, &id, c)?;
+                "Data Updated Successfully"
+            }
+            None => {
+                db.delete("creator", form, &id)?;
+                "Data Deleted Successfully"
+            }
+        };
+        result.push(json!({"code": 3000, "data": {"ID": id}, "message": message}));
+    }
+    Ok(json_response(StatusCode::OK, json!({"code": 3000, "result": result})))
 }
 
 fn get(db: &Db, form: &str, id: &str) -> Result<Response, String> {

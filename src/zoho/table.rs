@@ -162,7 +162,10 @@ const CRM_V8: &str = "https://www.zoho.com/crm/developer/docs/functions/language
 const DESK_GET: &str = "https://www.zoho.com/deluge/help/desk/get-records.html";
 const DESK_CREATE: &str = "https://www.zoho.com/deluge/help/desk/create-record.html";
 const CREATOR: &str = "https://www.zoho.com/deluge/help/creator-get-records.html";
+const CREATOR_UPDATE: &str = "https://www.zoho.com/deluge/help/creator-update-records.html";
 const CREATOR_21: &str = "https://www.zoho.com/deluge/help/get-records-v2.1.html";
+const CREATOR_UPDATES: &str = "https://www.zoho.com/deluge/help/creator/update-records.html";
+const CREATOR_21_UPDATES: &str = "https://www.zoho.com/deluge/help/update-records-v2.1.html";
 const CLIQ: &str = "https://www.zoho.com/deluge/help/cliq/posting-to-zoho-cliq.html";
 const CLIQ_BOT: &str = "https://www.zoho.com/deluge/help/cliq/post-to-bot.html";
 const PROJECTS_GET: &str = "https://www.zoho.com/deluge/help/projects/get-records.html";
@@ -243,13 +246,17 @@ pub const ROWS: &[Row] = &[
     row("creator", "getRecords", "owner, app, report, [criteria], [from:number], [limit:number]", "GET /creator/v2.1/data/{0}/{1}/report/{2} ?criteria={3} ?from={4} ?limit={5}", Whole, Required, CREATOR),
     row("creator", "getRecordById", "owner, app, report, id", "GET /creator/v2.1/data/{0}/{1}/report/{2}/{3}", Whole, Required, CREATOR),
     row("creator", "createRecord", "owner, app, form, record:map, [options:map]", "POST /creator/v2.1/data/{0}/{1}/form/{2} @data={3} @+{4}", Whole, Required, CREATOR),
-    row("creator", "updateRecord", "owner, app, report, id, record:map, [options:map]", "PATCH /creator/v2.1/data/{0}/{1}/report/{2}/{3} @data={4} @+{5}", Whole, Required, CREATOR),
+    row("creator", "updateRecord", "owner, app, report, id, record:map, [options:map]", "PATCH /creator/v2.1/data/{0}/{1}/report/{2}/{3} @data={4} @+{5}", Whole, Required, CREATOR_UPDATE),
     row("creator", "deleteRecord", "owner, app, report, id", "DELETE /creator/v2.1/data/{0}/{1}/report/{2}/{3}", Whole, Required, CREATOR),
+    row("creator", "updateRecords", "owner, app, report, criteria, record:map, [options:map]", "PATCH /creator/v2.1/data/{0}/{1}/report/{2} ?criteria={3} @data={4} @+{5}", Whole, Required, CREATOR_UPDATES),
+    row("creator", "deleteRecords", "owner, app, report, criteria, [options:map]", "DELETE /creator/v2.1/data/{0}/{1}/report/{2} ?criteria={3} ?{4*}", Whole, Required, CREATOR),
     // --- Zoho Creator v2.1 tasks (`zoho.creator.v2_1.*`: a configuration map) ---------------
     row("creator.v2_1", "getRecords", "owner, app, report, [configuration:map]", "GET /creator/v2.1/data/{0}/{1}/report/{2} ?{3*}", Whole, Required, CREATOR_21),
     row("creator.v2_1", "getRecordById", "owner, app, report, id, [configuration:map]", "GET /creator/v2.1/data/{0}/{1}/report/{2}/{3} ?{4*}", Whole, Required, CREATOR_21),
     row("creator.v2_1", "createRecord", "owner, app, form, record:map, [configuration:map]", "POST /creator/v2.1/data/{0}/{1}/form/{2} @data={3} @+{4}", Whole, Required, CREATOR_21),
     row("creator.v2_1", "updateRecordById", "owner, app, report, id, record:map, [configuration:map]", "PATCH /creator/v2.1/data/{0}/{1}/report/{2}/{3} @data={4} @+{5}", Whole, Required, CREATOR_21),
+    row("creator.v2_1", "updateRecords", "owner, app, report, criteria, record:map, [configuration:map]", "PATCH /creator/v2.1/data/{0}/{1}/report/{2} ?criteria={3} @data={4} @+{5}", Whole, Required, CREATOR_21_UPDATES),
+    row("creator.v2_1", "deleteRecords", "owner, app, report, criteria, [configuration:map]", "DELETE /creator/v2.1/data/{0}/{1}/report/{2} ?criteria={3} ?{4*}", Whole, Required, CREATOR_21),
     row("creator.v2_1", "deleteRecordById", "owner, app, report, id, [configuration:map]", "DELETE /creator/v2.1/data/{0}/{1}/report/{2}/{3} ?{4*}", Whole, Required, CREATOR_21),
     // --- Zoho Cliq (v2 API) ----------------------------------------------------------------
     row("cliq", "postToChannel", "channel, message:any", "POST /api/v2/channelsbyname/{0}/message @message={1}", Whole, Optional, CLIQ),
