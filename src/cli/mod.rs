@@ -118,7 +118,7 @@ pub struct RunArgs {
     #[arg(long = "statement-limit", value_name = "N")]
     statement_limit: Option<u64>,
     /// Stop with an error after this many seconds of wall-clock time
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     timeout: Option<f64>,
     /// Print each HTTP request and connection used on stderr
     #[arg(long)]
@@ -304,6 +304,19 @@ fn parse_input(spec: &str) -> Result<(String, Value), Error> {
     Ok((name.trim().to_string(), value))
 }
 
+/// The longest `--timeout` accepted: a year, far past any run, and safe to add to the clock.
+const MAX_TIMEOUT_SECS: f64 = 365.0 * 24.0 * 3600.0;
+
+/// `--timeout SECONDS` as a duration: positive, finite, at most a year.
+fn timeout_duration(t: f64) -> Result<std::time::Duration, Error> {
+    if !(t > 0.0 && t <= MAX_TIMEOUT_SECS) {
+        return Err(Error::usage(format!(
+            "--timeout needs a positive number of seconds, at most {MAX_TIMEOUT_SECS} (a year); got {t}"
+        )));
+    }
+    Ok(std::time::Duration::from_secs_f64(t))
+}
+
 fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     let src = match read_source(&args.file) {
         Ok(s) => Rc::new(s),
@@ -316,18 +329,22 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         err.push_str(&e.render(Some(&src)));
         e.exit_code()
     };
+    // a flag's error is about the command line, not the script: it points at no source line
+    let flag_fail = |e: Error, err: &mut String| {
+        err.push_str(&e.render(None));
+        e.exit_code()
+    };
     let mut inputs = Vec::new();
     for spec in &args.args {
         match parse_input(spec) {
             Ok(i) => inputs.push(i),
-            Err(e) => return fail(e, err),
+            Err(e) => return flag_fail(e, err),
         }
     }
-    if let Some(t) = args.timeout {
-        if !(t > 0.0 && t.is_finite()) {
-            return fail(Error::usage("--timeout needs a positive number of seconds"), err);
-        }
-    }
+    let timeout = match args.timeout.map(timeout_duration).transpose() {
+        Ok(t) => t,
+        Err(e) => return flag_fail(e, err),
+    };
     let script = match syntax::parse(&src) {
         Ok(s) => s,
         Err(e) => return fail(e, err),
@@ -337,7 +354,7 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         return 0;
     }
     let limits =
-        Limits { statements: args.statement_limit, timeout: args.timeout.map(std::time::Duration::from_secs_f64) };
+        Limits { statements: args.statement_limit, timeout };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
     let mut net = crate::integrations::net_host::NetHost::new(host, args.connections.clone(), args.trace, args.sandbox)
         .with_deadline(limits.timeout);

@@ -32,7 +32,7 @@ impl Budget {
         Budget {
             count: 0,
             limit,
-            deadline: limits.timeout.map(|d| (Instant::now() + d, d)),
+            deadline: limits.timeout.and_then(|d| Some((Instant::now().checked_add(d)?, d))),
             next_clock: CLOCK_EVERY,
             next_check: CLOCK_EVERY.min(limit.saturating_add(1)),
             interrupt: None,

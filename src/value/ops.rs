@@ -61,10 +61,11 @@ pub fn arith(op: ArithOp, l: &Value, r: &Value) -> Result<Value> {
                     if b == 0 {
                         return Err(Error::runtime("Division by zero"));
                     }
-                    if a % b == 0 {
-                        a.checked_div(b)
-                    } else {
-                        return Ok(Dec(a as f64 / b as f64));
+                    // checked_rem first: i64::MIN % -1 overflows like the division itself
+                    match a.checked_rem(b) {
+                        Some(0) => a.checked_div(b),
+                        Some(_) => return Ok(Dec(a as f64 / b as f64)),
+                        None => None,
                     }
                 }
                 ArithOp::Mod => {
