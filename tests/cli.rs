@@ -159,6 +159,21 @@ fn arg_from_file() {
 }
 
 #[test]
+fn arg_files_stop_at_15_mb() {
+    let p = temp_script("argcap.dg", b"info x.length();\n");
+    // an endless file is read only up to the limit, then refused
+    let out = dg(&["run", p.to_str().unwrap(), "--arg", "x=@/dev/zero"]);
+    let err = assert_clean_error(&out, 2);
+    assert!(err.contains("--arg x: /dev/zero is larger than 15 MB"), "{err}");
+    let big = temp_script("big.txt", &vec![b'a'; 15 * 1024 * 1024 + 1]);
+    let out = dg(&["run", p.to_str().unwrap(), "--arg", &format!("x=@{}", big.display())]);
+    assert!(assert_clean_error(&out, 2).contains("larger than 15 MB"));
+    let fits = temp_script("fits.txt", &vec![b'a'; 15 * 1024 * 1024]);
+    let out = dg(&["run", p.to_str().unwrap(), "--arg", &format!("x=@{}", fits.display())]);
+    assert_eq!(text(&out.stdout), "15728640\n", "{}", text(&out.stderr));
+}
+
+#[test]
 fn shared_benchmarks_print_their_checksums() {
     let bench = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
     if !bench.exists() {

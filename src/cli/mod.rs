@@ -292,16 +292,70 @@ fn read_source(path: &PathBuf) -> Result<SourceFile, Error> {
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
-/// `--arg NAME=VALUE`: JSON when it parses, else text; `@file` reads the value from a file.
+/// The largest `--arg NAME=@file` read: 15 MB, Zoho's largest payload.
+const MAX_ARG_FILE: u64 = 15 * 1024 * 1024;
+
+/// `--arg NAME=VALUE`: JSON when it starts like a map or list (and must then parse) or when it
+/// parses, else text; `@file` reads the value from a file of at most 15 MB.
 fn parse_input(spec: &str) -> Result<(String, Value), Error> {
     let (name, raw) =
         spec.split_once('=').ok_or_else(|| Error::usage(format!("--arg expects NAME=VALUE, got '{spec}'")))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::usage(format!("--arg '{spec}' has no name before '=': give NAME=VALUE")));
+    }
     let raw = match raw.strip_prefix('@') {
-        Some(file) => std::fs::read_to_string(file).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?,
+        Some(file) => read_arg_file(name, file)?,
         None => raw.to_string(),
     };
-    let value = from_json(raw.trim()).unwrap_or_else(|_| Value::from_string(raw));
-    Ok((name.trim().to_string(), value))
+    let trimmed = raw.trim();
+    let value = match from_json(trimmed) {
+        Ok(v) => v,
+        Err(e) if trimmed.starts_with('{') || trimmed.starts_with('[') => {
+            return Err(Error::usage(format!("--arg {name}: the value starts like JSON but is not valid JSON: {}", e.0)))
+        }
+        Err(_) => Value::from_string(raw),
+    };
+    Ok((name.to_string(), value))
+}
+
+/// The text of `--arg NAME=@file`, read with a limit so `/dev/zero` or a huge file stops cleanly.
+fn read_arg_file(name: &str, file: &str) -> Result<String, Error> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Error::usage(format!("--arg {name}: cannot read {file}: {e}"));
+    let mut bytes = Vec::new();
+    std::fs::File::open(file).map_err(cannot)?.take(MAX_ARG_FILE + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_ARG_FILE {
+        return Err(Error::usage(format!(
+            "--arg {name}: {file} is larger than 15 MB (Zoho's largest payload); dg reads at most {MAX_ARG_FILE} bytes"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::usage(format!(
+            "--arg {name}: {file} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Every parameter of the called function has an `--arg`, and every `--arg` names a parameter.
+fn check_params(f: &crate::syntax::ast::Function, inputs: &[(String, Value)]) -> Result<(), Error> {
+    let params = || f.params.iter().map(|p| &*p.var.name);
+    for (name, _) in inputs {
+        if !params().any(|p| p == name) {
+            return Err(Error::usage(format!(
+                "--arg {name}: {} has no parameter '{name}'{}",
+                f.name,
+                crate::check::did_you_mean(name, params())
+            )));
+        }
+    }
+    for p in params() {
+        if !inputs.iter().any(|(n, _)| n == p) {
+            return Err(Error::usage(format!("{} needs a value for its parameter '{p}': give --arg {p}=VALUE", f.name)));
+        }
+    }
+    Ok(())
 }
 
 /// The longest `--timeout` accepted: a year, far past any run, and safe to add to the clock.
@@ -381,11 +435,14 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
                 args.function.as_deref().unwrap_or(""),
                 src.name()
             ))),
-            Some(f) => interp.call_named(&f, &inputs).map(|v| {
-                if !f.return_type.eq_ignore_ascii_case("void") {
-                    interp.print_value(&v);
-                }
-            }),
+            Some(f) => match check_params(&f, &inputs) {
+                Err(e) => return flag_fail(e, err),
+                Ok(()) => interp.call_named(&f, &inputs).map(|v| {
+                    if !f.return_type.eq_ignore_ascii_case("void") {
+                        interp.print_value(&v);
+                    }
+                }),
+            },
         }
     };
     if result.is_ok() {

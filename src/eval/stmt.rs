@@ -183,34 +183,23 @@ fn for_each(
             .with_span(iter_span))
         }
     };
-    // Over a map: its keys, as a snapshot; over a list: by position, so the body may add.
-    let keys: Option<Vec<Value>> = match &coll.borrow().items {
-        Items::Map(m) => Some(m.keys().map(|k| k.value().clone()).collect()),
-        Items::List(_) => None,
+    // A snapshot, as Zoho iterates: a map's keys, a list's elements as the loop began, so a
+    // body that adds to the list it walks ends (and one that removes still sees each element).
+    let items: Vec<Value> = if indexed {
+        Vec::new()
+    } else {
+        match &coll.borrow().items {
+            Items::Map(m) => m.keys().map(|k| k.value().clone()).collect(),
+            Items::List(v) => v.to_vec(),
+        }
     };
-    let total = keys.as_ref().map_or_else(|| coll.len(), |k| k.len());
+    let total = if indexed { coll.len() } else { items.len() };
     let mut i = 0;
     loop {
-        let item = if indexed {
-            if i >= total {
-                break;
-            }
-            Value::Int(i as i64)
-        } else if let Some(keys) = &keys {
-            match keys.get(i) {
-                Some(k) => k.clone(),
-                None => break,
-            }
-        } else {
-            let list = coll.borrow();
-            match &list.items {
-                Items::List(v) => match v.get(i) {
-                    Some(x) => x.clone(),
-                    None => break,
-                },
-                Items::Map(_) => break,
-            }
-        };
+        if i >= total {
+            break;
+        }
+        let item = if indexed { Value::Int(i as i64) } else { items[i].clone() };
         i += 1;
         f[slot] = Some(item);
         match body.run(cx, f)? {
