@@ -5,7 +5,7 @@ use super::code::{sfn, Block, Compiler, SFn, XFn};
 use super::{Flow, Frame, Interp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::syntax::ast::{AssignOp, BinOp, Expr, ExprKind, Span, Stmt, StmtKind};
-use crate::value::{arith, ArithOp, Items, Key, Value};
+use crate::value::{append_in_place, arith, ArithOp, Items, Key, Value};
 use std::rc::Rc;
 
 impl Compiler<'_> {
@@ -14,10 +14,11 @@ impl Compiler<'_> {
         match &s.node {
             StmtKind::Assign { var, op: AssignOp::Set, value } => {
                 let slot = var.slot as usize;
-                if let Some(code) = self.int_assign(slot, value) {
+                // `s = s + c` first: it appends to text in place, and adds integers in place
+                if let Some(code) = self.accumulate(slot, value) {
                     return code;
                 }
-                if let Some(code) = self.accumulate(slot, value) {
+                if let Some(code) = self.int_assign(slot, value) {
                     return code;
                 }
                 let x = self.expr(value);
@@ -32,9 +33,12 @@ impl Compiler<'_> {
                 let (x, op) = (self.expr(value), arith_op(*op));
                 sfn(move |cx, f| {
                     let v = x(cx, f)?;
-                    let Some(old) = &f[slot] else {
+                    let Some(old) = &mut f[slot] else {
                         return Err(Error::runtime(format!("Variable '{name}' is not defined")).with_span(at));
                     };
+                    if op == ArithOp::Add && append_in_place(old, &v) {
+                        return Ok(Flow::Next);
+                    }
                     f[slot] = Some(arith(op, old, &v).map_err(|e| e.with_span(span))?);
                     Ok(Flow::Next)
                 })
@@ -144,6 +148,10 @@ impl Compiler<'_> {
             let new = match (&mut f[slot], &b) {
                 (Some(Value::Int(a)), Value::Int(b)) if a.checked_add(*b).is_some() => {
                     *a += b;
+                    return Ok(Flow::Next);
+                }
+                (Some(a @ Value::Text(_)), _) => {
+                    append_in_place(a, &b);
                     return Ok(Flow::Next);
                 }
                 (Some(a), _) => arith(ArithOp::Add, a, &b),

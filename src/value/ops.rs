@@ -107,6 +107,18 @@ pub fn arith(op: ArithOp, l: &Value, r: &Value) -> Result<Value> {
     }
 }
 
+/// `a = a + b` when `a` is text: appends to `a`'s own buffer (amortised O(1) while no other
+/// value shares it). Returns false, doing nothing, when `a` is not text.
+pub fn append_in_place(a: &mut Value, b: &Value) -> bool {
+    let Value::Text(t) = a else { return false };
+    let extra = match b {
+        Value::Text(x) => x.len(),
+        _ => 24,
+    };
+    join_text(t.buffer(extra), b);
+    true
+}
+
 /// Text joining for `+`: null joins as empty text.
 fn join_text(out: &mut String, v: &Value) {
     if !v.is_null() {
