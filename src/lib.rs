@@ -6,6 +6,7 @@
 
 mod builtins;
 mod check;
+mod deadline;
 pub mod cli;
 mod error;
 mod eval;
