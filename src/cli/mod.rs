@@ -11,8 +11,23 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
 
+/// What `dg --help` says after the commands: where dg keeps its state and what it reads from
+/// the environment.
+const ENVIRONMENT: &str = "\
+State directory: $DG_HOME if set, else the platform's data directory + /dg
+(~/.local/share/dg on Linux): the token store, its key file and the sandbox's records.
+
+Environment:
+  DG_HOME         the state directory (see above)
+  DG_CONNECTIONS  the connections file, when --connections is not given (else ./connections.toml,
+                  then $XDG_CONFIG_HOME/dg/connections.toml, then the state directory's)
+  DG_MASTER_KEY   the token store's key (64 hex digits or base64 of 32 bytes), instead of the
+                  state directory's key file
+  NO_COLOR        set: errors are never coloured
+  TZ              the time zone of zoho.currenttime, now and today";
+
 #[derive(Parser, Debug)]
-#[command(name = "dg", version, about = "Run, check and test Zoho Deluge scripts locally")]
+#[command(name = "dg", version, about = "Run, check and test Zoho Deluge scripts locally", after_help = ENVIRONMENT)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,6 +69,14 @@ enum Command {
         #[arg(long, value_name = "PATH", global = true)]
         connections: Option<PathBuf>,
     },
+    /// Print a shell completion script: `dg completions bash > /etc/bash_completion.d/dg`
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print dg's man page (roff): `dg man > dg.1`
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -61,9 +84,13 @@ enum ConnAction {
     /// Every declared connection: link name, service, status, scopes, expiry
     List,
     /// One connection in detail (never its secrets)
-    Show { link: String },
+    Show {
+        /// The connection's link name, as in the connections file
+        link: String,
+    },
     /// Connect: store the credential the connection's auth type needs, encrypted
     Connect {
+        /// The connection's link name, as in the connections file
         link: String,
         /// KEY=VALUE: an API key parameter, username/password, or token/token_secret
         #[arg(long = "value", value_name = "KEY=VALUE")]
@@ -73,9 +100,15 @@ enum ConnAction {
         code: Option<String>,
     },
     /// Revoke the connection at the provider and mark it revoked
-    Revoke { link: String },
+    Revoke {
+        /// The connection's link name, as in the connections file
+        link: String,
+    },
     /// Revoke, then delete the stored secrets
-    Delete { link: String },
+    Delete {
+        /// The connection's link name, as in the connections file
+        link: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,12 +128,15 @@ enum ServiceAction {
     /// Every default service
     List,
     /// One service: auth type, endpoints, scopes
-    Show { service: String },
+    Show {
+        /// The service's name (`dg services list` shows them)
+        service: String,
+    },
 }
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// The .dg file to run
+    /// The .dg file to run (`-`: read the script from stdin)
     file: PathBuf,
     /// Bind an input: NAME=VALUE (JSON values become maps and lists) or NAME=@file.json
     #[arg(long = "arg", value_name = "NAME=VALUE")]
@@ -192,6 +228,22 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
         Command::Connections { action, connections } => connections_command(action, connections, host, err),
         Command::Services { action, connections } => services_command(action, connections, host, err),
         Command::Sandbox { action } => sandbox_command(action, host, err),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "dg", &mut out);
+            host.info(String::from_utf8_lossy(&out).trim_end());
+            0
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+                Ok(()) => {
+                    host.info(String::from_utf8_lossy(&out).trim_end());
+                    0
+                }
+                Err(e) => report(Err(Error::usage(format!("cannot write the man page: {e}"))), host, err),
+            }
+        }
     }
 }
 
@@ -280,8 +332,18 @@ fn services_command(action: ServiceAction, path: Option<PathBuf>, host: &mut dyn
     report(result, host, err)
 }
 
+/// The script at `path`; `-` is stdin (named `<stdin>` in errors).
 fn read_source(path: &PathBuf) -> Result<SourceFile, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+    let stdin = path.as_os_str() == "-";
+    let bytes = if stdin {
+        use std::io::Read;
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b).map(|_| b)
+    } else {
+        std::fs::read(path)
+    };
+    let path = if stdin { std::path::Path::new("<stdin>") } else { path.as_path() };
+    let bytes = bytes.map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::usage(format!(
             "{} is not UTF-8 text (invalid byte at offset {})",
@@ -477,4 +539,29 @@ fn check(args: &CheckArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         err.push_str(&e.render(None));
     }
     code.max(report.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command and argument says what it is in `--help` (and so in the man page).
+    #[test]
+    fn every_command_and_argument_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                if a.get_help().is_none() && !matches!(a.get_id().as_str(), "help" | "version") {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let here = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_name() != "help" {
+                    missing.push(here.clone());
+                }
+                walk(sub, &here, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&<super::Cli as clap::CommandFactory>::command(), "dg", &mut missing);
+        assert!(missing.is_empty(), "without help text: {missing:?}");
+    }
 }
