@@ -1,7 +1,9 @@
-//! `cargo bench`: parse speed on a large script, start-up time, and the shared peer benchmark
-//! (`../shared/bench/run.sh` with the release `dg`) when that directory is present.
+//! `cargo bench`: parse speed on a large script, start-up time, text building
+//! (`benches/text_append.dg`), and the shared peer benchmark (`../shared/bench/run.sh` with the
+//! release `dg`), which only a checkout beside the project's `../shared` has: without it that
+//! part prints a note and is skipped.
 //!
-//! `cargo bench -- parse` or `-- startup` or `-- peers` runs one part; `RUNS=N` is passed on
+//! `cargo bench -- parse` or `-- startup` or `-- text` or `-- peers` runs one part; `RUNS=N` is passed on
 //! to run.sh. The peer table is the one quoted in the README.
 
 use deluge::{parse, SourceFile};
@@ -19,6 +21,9 @@ fn main() {
     }
     if runs("startup") {
         startup(root);
+    }
+    if runs("text") {
+        text_append(root);
     }
     if runs("peers") {
         peers(root);
@@ -85,11 +90,24 @@ fn startup(root: &Path) {
     let _ = root;
 }
 
+/// `dg run benches/text_append.dg`: 16,000 appends of 1 KB to a variable's own text; best of 5.
+fn text_append(root: &Path) {
+    let script = root.join("benches/text_append.dg");
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_dg")).arg("run").arg(&script).output().expect("dg runs");
+        best = best.min(start.elapsed());
+        assert_eq!(out.stdout, b"16384000\n");
+    }
+    println!("text: 16,000 appends of 1 KB (16 MB), best of 5: {:.0} ms", best.as_secs_f64() * 1e3);
+}
+
 /// The shared peer benchmark, when `../shared/bench/run.sh` exists.
 fn peers(root: &Path) {
     let run_sh = root.join("../shared/bench/run.sh");
     if !run_sh.exists() {
-        println!("peers: {} not found, skipped", run_sh.display());
+        println!("peers: skipped: {} is not here (it lives beside the project, not in a clone)", run_sh.display());
         return;
     }
     let status = Command::new("bash").arg(&run_sh).arg(env!("CARGO_BIN_EXE_dg")).status().expect("run.sh starts");

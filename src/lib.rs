@@ -7,6 +7,7 @@
 mod builtins;
 mod check;
 pub mod cli;
+mod deadline;
 mod error;
 mod eval;
 mod fmt;

@@ -159,6 +159,61 @@ fn arg_from_file() {
 }
 
 #[test]
+fn arg_files_stop_at_15_mb() {
+    let p = temp_script("argcap.dg", b"info x.length();\n");
+    // an endless file is read only up to the limit, then refused
+    let out = dg(&["run", p.to_str().unwrap(), "--arg", "x=@/dev/zero"]);
+    let err = assert_clean_error(&out, 2);
+    assert!(err.contains("--arg x: /dev/zero is larger than 15 MB"), "{err}");
+    let big = temp_script("big.txt", &vec![b'a'; 15 * 1024 * 1024 + 1]);
+    let out = dg(&["run", p.to_str().unwrap(), "--arg", &format!("x=@{}", big.display())]);
+    assert!(assert_clean_error(&out, 2).contains("larger than 15 MB"));
+    let fits = temp_script("fits.txt", &vec![b'a'; 15 * 1024 * 1024]);
+    let out = dg(&["run", p.to_str().unwrap(), "--arg", &format!("x=@{}", fits.display())]);
+    assert_eq!(text(&out.stdout), "15728640\n", "{}", text(&out.stderr));
+}
+
+#[test]
+fn completions_man_page_and_help_name_the_environment() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = dg(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("dg"), "{shell}");
+    }
+    assert_clean_error(&dg(&["completions", "tcsh"]), 2);
+    let man = text(&dg(&["man"]).stdout);
+    assert!(man.contains(".TH dg 1"), "{man}");
+    let help = text(&dg(&["--help"]).stdout);
+    for var in ["State directory", "DG_HOME", "DG_CONNECTIONS", "DG_MASTER_KEY", "NO_COLOR", "TZ"] {
+        assert!(help.contains(var), "--help does not name {var}: {help}");
+    }
+}
+
+#[test]
+fn run_dash_reads_the_script_from_stdin() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(["run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"info 1 + 1;\ninfo x.length(;\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(text(&out.stdout), "");
+    assert!(assert_clean_error(&out, 2).contains("<stdin>:2:"), "{}", text(&out.stderr));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(["run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"info 1 + 1;\n").unwrap();
+    assert_eq!(text(&child.wait_with_output().unwrap().stdout), "2\n");
+}
+
+#[test]
 fn shared_benchmarks_print_their_checksums() {
     let bench = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
     if !bench.exists() {

@@ -71,6 +71,21 @@ fn a_typed_session_with_blocks_completion_and_history() {
 }
 
 #[test]
+fn ctrl_d_on_an_unfinished_entry_says_so_and_exits_2() {
+    let home = tempfile::tempdir().unwrap();
+    let mut p = start(home.path(), &[]);
+    p.exp_string("dg> ").unwrap();
+    enter(&mut p, "m = {", "... ");
+    p.send_control('d').unwrap();
+    p.exp_string("unfinished entry; it was not run").unwrap();
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 2),
+        other => panic!("dg did not exit: {other:?}"),
+    }
+}
+
+#[test]
 fn ctrl_c_stops_a_statement_at_its_next_call() {
     let home = tempfile::tempdir().unwrap();
     let mut p = start(home.path(), &["--sandbox"]);

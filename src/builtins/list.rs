@@ -5,6 +5,7 @@
 //! or print a value while a `list_mut()` is held (the argument may be the list itself).
 
 use super::{arg_type_error, b, bool_arg, coll_arg, int_arg, text_of, Builtin, Recv};
+use crate::deadline::Steps;
 use crate::error::{Error, Result};
 use crate::value::number::{parse_number, Num};
 use crate::value::{arith, compare, equals, write_json, write_text, ArithOp, Coll, Value};
@@ -276,12 +277,21 @@ fn sort(a: &[Value]) -> Result<Value> {
             return Ok(Value::Null);
         }
     }
-    let cmp = |x: &Value, y: &Value| compare(x, y, "sort").unwrap_or(Ordering::Equal);
+    // --timeout ends a long sort: past the deadline every comparison is "equal" (cheap), then
+    // the run stops with the timeout error
+    let mut steps = Steps::default();
+    let mut cmp = |x: &Value, y: &Value| {
+        if steps.over() {
+            return Ordering::Equal;
+        }
+        compare(x, y, "sort").unwrap_or(Ordering::Equal)
+    };
     if asc {
-        v.sort_by(cmp);
+        v.sort_by(&mut cmp);
     } else {
         v.sort_by(|x, y| cmp(y, x));
     }
+    steps.result()?;
     // A list made by `collection(...)` is sorted in place ("collection becomes ..."),
     // https://www.zoho.com/deluge/help/functions/collection/sort.html
     if c.borrow().collection {
@@ -401,7 +411,11 @@ fn ranked(a: &[Value], func: &str) -> Result<Vec<(Value, Value)>> {
         let n = number(&v, func)?;
         out.push((v, n));
     }
-    out.sort_by(|x, y| compare(&x.1, &y.1, "<").unwrap_or(Ordering::Equal));
+    let mut steps = Steps::default();
+    out.sort_by(
+        |x, y| if steps.over() { Ordering::Equal } else { compare(&x.1, &y.1, "<").unwrap_or(Ordering::Equal) },
+    );
+    steps.result()?;
     Ok(out)
 }
 

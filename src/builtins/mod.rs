@@ -41,6 +41,9 @@ pub enum Recv {
     List,
     /// A map (or an undecided empty `{}`).
     Map,
+    /// A list made by `collection(...)` or an undecided empty `{}` (the key-value collection
+    /// functions: a plain list refuses `keys()` as Zoho's does).
+    Collection,
     /// Date or DateTime.
     Time,
     /// A FILE.
@@ -60,6 +63,10 @@ impl Recv {
                 data.undecided || matches!(data.items, Items::List(_))
             }
             (Recv::Map, Value::Coll(c)) => matches!(c.borrow().items, Items::Map(_)),
+            (Recv::Collection, Value::Coll(c)) => {
+                let data = c.borrow();
+                data.undecided || (data.collection && matches!(data.items, Items::List(_)))
+            }
             _ => false,
         }
     }
@@ -188,4 +195,25 @@ pub fn dispatch(name: &str, entries: &[&'static Builtin], args: &[Value]) -> Res
 /// Every built-in's name as Zoho spells it, once per lower-case name (for "did you mean").
 pub fn names() -> impl Iterator<Item = &'static str> {
     table().values().filter_map(|entries| entries.first().map(|e| e.name))
+}
+
+/// "; did you mean 'size'?" for the nearest candidate, or nothing when none is near.
+pub fn did_you_mean<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> String {
+    let lower = name.to_ascii_lowercase();
+    let limit = match lower.chars().count() {
+        0..=3 => 1,
+        4..=7 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase());
+        if d <= limit && best.is_none_or(|(bd, bn)| (d, c) < (bd, bn)) {
+            best = Some((d, c));
+        }
+    }
+    match best {
+        Some((_, c)) => format!("; did you mean '{c}'?"),
+        None => String::new(),
+    }
 }

@@ -300,26 +300,7 @@ fn literal_value(e: &Expr) -> Option<Value> {
     })
 }
 
-/// "; did you mean 'size'?" for the nearest candidate, or nothing when none is near.
-pub fn did_you_mean<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> String {
-    let lower = name.to_ascii_lowercase();
-    let limit = match lower.chars().count() {
-        0..=3 => 1,
-        4..=7 => 2,
-        _ => 3,
-    };
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase());
-        if d <= limit && best.is_none_or(|(bd, bn)| (d, c) < (bd, bn)) {
-            best = Some((d, c));
-        }
-    }
-    match best {
-        Some((_, c)) => format!("; did you mean '{c}'?"),
-        None => String::new(),
-    }
-}
+pub use crate::builtins::did_you_mean;
 
 /// The span of `name` in `recv.name(...)`: after the receiver, a `.` and the name.
 fn method_name_span(src: &SourceFile, recv: Span, name: &str) -> Option<Span> {

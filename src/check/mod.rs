@@ -3,6 +3,7 @@
 //! and the scopes each connection must grant; rendered as text or one JSON document.
 
 mod calls;
+pub use calls::did_you_mean;
 mod output;
 pub(crate) mod recover;
 mod scopes;

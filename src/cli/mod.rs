@@ -11,8 +11,23 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
 
+/// What `dg --help` says after the commands: where dg keeps its state and what it reads from
+/// the environment.
+const ENVIRONMENT: &str = "\
+State directory: $DG_HOME if set, else the platform's data directory + /dg
+(~/.local/share/dg on Linux): the token store, its key file and the sandbox's records.
+
+Environment:
+  DG_HOME         the state directory (see above)
+  DG_CONNECTIONS  the connections file, when --connections is not given (else ./connections.toml,
+                  then $XDG_CONFIG_HOME/dg/connections.toml, then the state directory's)
+  DG_MASTER_KEY   the token store's key (64 hex digits or base64 of 32 bytes), instead of the
+                  state directory's key file
+  NO_COLOR        set: errors are never coloured
+  TZ              the time zone of zoho.currenttime, now and today";
+
 #[derive(Parser, Debug)]
-#[command(name = "dg", version, about = "Run, check and test Zoho Deluge scripts locally")]
+#[command(name = "dg", version, about = "Run, check and test Zoho Deluge scripts locally", after_help = ENVIRONMENT)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -65,6 +80,14 @@ enum Command {
         #[arg(long, value_name = "PATH", global = true)]
         connections: Option<PathBuf>,
     },
+    /// Print a shell completion script: `dg completions bash > /etc/bash_completion.d/dg`
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print dg's man page (roff): `dg man > dg.1`
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,9 +95,13 @@ enum ConnAction {
     /// Every declared connection: link name, service, status, scopes, expiry
     List,
     /// One connection in detail (never its secrets)
-    Show { link: String },
+    Show {
+        /// The connection's link name, as in the connections file
+        link: String,
+    },
     /// Connect: store the credential the connection's auth type needs, encrypted
     Connect {
+        /// The connection's link name, as in the connections file
         link: String,
         /// KEY=VALUE: an API key parameter, username/password, or token/token_secret
         #[arg(long = "value", value_name = "KEY=VALUE")]
@@ -84,9 +111,15 @@ enum ConnAction {
         code: Option<String>,
     },
     /// Revoke the connection at the provider and mark it revoked
-    Revoke { link: String },
+    Revoke {
+        /// The connection's link name, as in the connections file
+        link: String,
+    },
     /// Revoke, then delete the stored secrets
-    Delete { link: String },
+    Delete {
+        /// The connection's link name, as in the connections file
+        link: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,7 +142,10 @@ enum ServiceAction {
     /// Every default service
     List,
     /// One service: auth type, endpoints, scopes
-    Show { service: String },
+    Show {
+        /// The service's name (`dg services list` shows them)
+        service: String,
+    },
     /// The zoho.* integration tasks dg runs: signature, scope, REST call, answer
     Tasks {
         /// Only this product's tasks (crm, books, desk, creator, cliq, projects, ...)
@@ -119,7 +155,7 @@ enum ServiceAction {
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// The .dg file to run
+    /// The .dg file to run (`-`: read the script from stdin)
     file: PathBuf,
     /// Bind an input: NAME=VALUE (JSON values become maps and lists) or NAME=@file.json
     #[arg(long = "arg", value_name = "NAME=VALUE")]
@@ -137,7 +173,7 @@ pub struct RunArgs {
     #[arg(long = "statement-limit", value_name = "N")]
     statement_limit: Option<u64>,
     /// Stop with an error after this many seconds of wall-clock time
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     timeout: Option<f64>,
     /// Print each HTTP request and connection used on stderr
     #[arg(long)]
@@ -230,6 +266,22 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
         Command::Sandbox { action } => sandbox_command(action, host, err),
         Command::Fmt(args) => crate::fmt::cli::run(&args, host, err),
         Command::Lsp { log, connections } => crate::lsp::serve(log, connections),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "dg", &mut out);
+            host.info(String::from_utf8_lossy(&out).trim_end());
+            0
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+                Ok(()) => {
+                    host.info(String::from_utf8_lossy(&out).trim_end());
+                    0
+                }
+                Err(e) => report(Err(Error::usage(format!("cannot write the man page: {e}"))), host, err),
+            }
+        }
     }
 }
 
@@ -342,8 +394,18 @@ fn services_command(action: ServiceAction, path: Option<PathBuf>, host: &mut dyn
     report(result, host, err)
 }
 
+/// The script at `path`; `-` is stdin (named `<stdin>` in errors).
 fn read_source(path: &PathBuf) -> Result<SourceFile, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+    let stdin = path.as_os_str() == "-";
+    let bytes = if stdin {
+        use std::io::Read;
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b).map(|_| b)
+    } else {
+        std::fs::read(path)
+    };
+    let path = if stdin { std::path::Path::new("<stdin>") } else { path.as_path() };
+    let bytes = bytes.map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::usage(format!(
             "{} is not UTF-8 text (invalid byte at offset {})",
@@ -354,16 +416,89 @@ fn read_source(path: &PathBuf) -> Result<SourceFile, Error> {
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
-/// `--arg NAME=VALUE`: JSON when it parses, else text; `@file` reads the value from a file.
+/// The largest `--arg NAME=@file` read: 15 MB, Zoho's largest payload.
+const MAX_ARG_FILE: u64 = 15 * 1024 * 1024;
+
+/// `--arg NAME=VALUE`: JSON when it starts like a map or list (and must then parse) or when it
+/// parses, else text; `@file` reads the value from a file of at most 15 MB.
 fn parse_input(spec: &str) -> Result<(String, Value), Error> {
     let (name, raw) =
         spec.split_once('=').ok_or_else(|| Error::usage(format!("--arg expects NAME=VALUE, got '{spec}'")))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::usage(format!("--arg '{spec}' has no name before '=': give NAME=VALUE")));
+    }
     let raw = match raw.strip_prefix('@') {
-        Some(file) => std::fs::read_to_string(file).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?,
+        Some(file) => read_arg_file(name, file)?,
         None => raw.to_string(),
     };
-    let value = from_json(raw.trim()).unwrap_or_else(|_| Value::from_string(raw));
-    Ok((name.trim().to_string(), value))
+    let trimmed = raw.trim();
+    let value = match from_json(trimmed) {
+        Ok(v) => v,
+        Err(e) if trimmed.starts_with('{') || trimmed.starts_with('[') => {
+            return Err(Error::usage(format!(
+                "--arg {name}: the value starts like JSON but is not valid JSON: {}",
+                e.0
+            )))
+        }
+        Err(_) => Value::from_string(raw),
+    };
+    Ok((name.to_string(), value))
+}
+
+/// The text of `--arg NAME=@file`, read with a limit so `/dev/zero` or a huge file stops cleanly.
+fn read_arg_file(name: &str, file: &str) -> Result<String, Error> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Error::usage(format!("--arg {name}: cannot read {file}: {e}"));
+    let mut bytes = Vec::new();
+    std::fs::File::open(file).map_err(cannot)?.take(MAX_ARG_FILE + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_ARG_FILE {
+        return Err(Error::usage(format!(
+            "--arg {name}: {file} is larger than 15 MB (Zoho's largest payload); dg reads at most {MAX_ARG_FILE} bytes"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::usage(format!(
+            "--arg {name}: {file} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Every parameter of the called function has an `--arg`, and every `--arg` names a parameter.
+fn check_params(f: &crate::syntax::ast::Function, inputs: &[(String, Value)]) -> Result<(), Error> {
+    let params = || f.params.iter().map(|p| &*p.var.name);
+    for (name, _) in inputs {
+        if !params().any(|p| p == name) {
+            return Err(Error::usage(format!(
+                "--arg {name}: {} has no parameter '{name}'{}",
+                f.name,
+                crate::check::did_you_mean(name, params())
+            )));
+        }
+    }
+    for p in params() {
+        if !inputs.iter().any(|(n, _)| n == p) {
+            return Err(Error::usage(format!(
+                "{} needs a value for its parameter '{p}': give --arg {p}=VALUE",
+                f.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The longest `--timeout` accepted: a year, far past any run, and safe to add to the clock.
+const MAX_TIMEOUT_SECS: f64 = 365.0 * 24.0 * 3600.0;
+
+/// `--timeout SECONDS` as a duration: positive, finite, at most a year.
+fn timeout_duration(t: f64) -> Result<std::time::Duration, Error> {
+    if !(t > 0.0 && t <= MAX_TIMEOUT_SECS) {
+        return Err(Error::usage(format!(
+            "--timeout needs a positive number of seconds, at most {MAX_TIMEOUT_SECS} (a year); got {t}"
+        )));
+    }
+    Ok(std::time::Duration::from_secs_f64(t))
 }
 
 fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
@@ -378,18 +513,22 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         err.push_str(&e.render(Some(&src)));
         e.exit_code()
     };
+    // a flag's error is about the command line, not the script: it points at no source line
+    let flag_fail = |e: Error, err: &mut String| {
+        err.push_str(&e.render(None));
+        e.exit_code()
+    };
     let mut inputs = Vec::new();
     for spec in &args.args {
         match parse_input(spec) {
             Ok(i) => inputs.push(i),
-            Err(e) => return fail(e, err),
+            Err(e) => return flag_fail(e, err),
         }
     }
-    if let Some(t) = args.timeout {
-        if !(t > 0.0 && t.is_finite()) {
-            return fail(Error::usage("--timeout needs a positive number of seconds"), err);
-        }
-    }
+    let timeout = match args.timeout.map(timeout_duration).transpose() {
+        Ok(t) => t,
+        Err(e) => return flag_fail(e, err),
+    };
     let script = match syntax::parse(&src) {
         Ok(s) => s,
         Err(e) => return fail(e, err),
@@ -398,8 +537,7 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         host.info(syntax::print::script(&script).trim_end());
         return 0;
     }
-    let limits =
-        Limits { statements: args.statement_limit, timeout: args.timeout.map(std::time::Duration::from_secs_f64) };
+    let limits = Limits { statements: args.statement_limit, timeout };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
     let edition = edition_of(&args.edition);
     let _ = SANDBOX_EDITION.set(edition);
@@ -433,11 +571,14 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
                 args.function.as_deref().unwrap_or(""),
                 src.name()
             ))),
-            Some(f) => interp.call_named(&f, &inputs).map(|v| {
-                if !f.return_type.eq_ignore_ascii_case("void") {
-                    interp.print_value(&v);
-                }
-            }),
+            Some(f) => match check_params(&f, &inputs) {
+                Err(e) => return flag_fail(e, err),
+                Ok(()) => interp.call_named(&f, &inputs).map(|v| {
+                    if !f.return_type.eq_ignore_ascii_case("void") {
+                        interp.print_value(&v);
+                    }
+                }),
+            },
         }
     };
     if result.is_ok() {
@@ -486,4 +627,29 @@ fn check(args: &CheckArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         err.push_str(&e.render(None));
     }
     code.max(report.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command and argument says what it is in `--help` (and so in the man page).
+    #[test]
+    fn every_command_and_argument_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                if a.get_help().is_none() && !matches!(a.get_id().as_str(), "help" | "version") {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let here = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_name() != "help" {
+                    missing.push(here.clone());
+                }
+                walk(sub, &here, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&<super::Cli as clap::CommandFactory>::command(), "dg", &mut missing);
+        assert!(missing.is_empty(), "without help text: {missing:?}");
+    }
 }

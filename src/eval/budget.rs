@@ -24,15 +24,27 @@ pub struct Budget {
     next_check: u64,
     /// Set from another thread (the REPL's Ctrl-C) to stop the running statement.
     interrupt: Option<Arc<AtomicBool>>,
+    /// The thread's deadline before this budget installed its own (put back on drop).
+    previous: Option<(Instant, Duration)>,
+}
+
+impl Drop for Budget {
+    fn drop(&mut self) {
+        crate::deadline::install(self.previous);
+    }
 }
 
 impl Budget {
     pub fn new(limits: Limits) -> Budget {
         let limit = limits.statements.unwrap_or(u64::MAX);
+        let deadline = limits.timeout.and_then(|d| Some((Instant::now().checked_add(d)?, d)));
+        // long built-ins read the deadline from here
+        let previous = crate::deadline::install(deadline);
         Budget {
             count: 0,
             limit,
-            deadline: limits.timeout.map(|d| (Instant::now() + d, d)),
+            previous,
+            deadline,
             next_clock: CLOCK_EVERY,
             next_check: CLOCK_EVERY.min(limit.saturating_add(1)),
             interrupt: None,
@@ -76,10 +88,7 @@ impl Budget {
         }
         if let Some((at, total)) = self.deadline {
             if Instant::now() >= at {
-                return Err(Error::limit(format!(
-                    "Execution time limit exceeded: the script ran for more than {} seconds",
-                    fmt_secs(total)
-                )));
+                return Err(crate::deadline::expired(total));
             }
         }
         Ok(())
@@ -104,14 +113,5 @@ impl Budget {
         } else {
             None
         }
-    }
-}
-
-fn fmt_secs(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s.fract() == 0.0 {
-        format!("{}", s as u64)
-    } else {
-        format!("{s}")
     }
 }

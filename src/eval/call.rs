@@ -87,7 +87,11 @@ impl Compiler<'_> {
                 cx.with_args(&args, f, |_, _| {
                     Err(Error::runtime(match builtins::not_implemented(&name) {
                         Some(why) => builtins::not_implemented_message(&name, why),
-                        None => format!("Unknown function '{name}' for a value of type {}", v.type_name()),
+                        None => format!(
+                            "Unknown function '{name}' for a value of type {}{}",
+                            v.type_name(),
+                            builtins::did_you_mean(&name, builtins::names())
+                        ),
                     }))
                 })
                 .map_err(|e| e.with_span(span))

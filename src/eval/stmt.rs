@@ -5,7 +5,7 @@ use super::code::{sfn, Block, Compiler, SFn, XFn};
 use super::{Flow, Frame, Interp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::syntax::ast::{AssignOp, BinOp, Expr, ExprKind, Span, Stmt, StmtKind};
-use crate::value::{arith, ArithOp, Items, Key, Value};
+use crate::value::{append_in_place, arith, ArithOp, Items, Key, Value};
 use std::rc::Rc;
 
 impl Compiler<'_> {
@@ -14,10 +14,11 @@ impl Compiler<'_> {
         match &s.node {
             StmtKind::Assign { var, op: AssignOp::Set, value } => {
                 let slot = var.slot as usize;
-                if let Some(code) = self.int_assign(slot, value) {
+                // `s = s + c` first: it appends to text in place, and adds integers in place
+                if let Some(code) = self.accumulate(slot, value) {
                     return code;
                 }
-                if let Some(code) = self.accumulate(slot, value) {
+                if let Some(code) = self.int_assign(slot, value) {
                     return code;
                 }
                 let x = self.expr(value);
@@ -32,9 +33,12 @@ impl Compiler<'_> {
                 let (x, op) = (self.expr(value), arith_op(*op));
                 sfn(move |cx, f| {
                     let v = x(cx, f)?;
-                    let Some(old) = &f[slot] else {
+                    let Some(old) = &mut f[slot] else {
                         return Err(Error::runtime(format!("Variable '{name}' is not defined")).with_span(at));
                     };
+                    if op == ArithOp::Add && append_in_place(old, &v) {
+                        return Ok(Flow::Next);
+                    }
                     f[slot] = Some(arith(op, old, &v).map_err(|e| e.with_span(span))?);
                     Ok(Flow::Next)
                 })
@@ -147,6 +151,10 @@ impl Compiler<'_> {
                     *a += b;
                     return Ok(Flow::Next);
                 }
+                (Some(a @ Value::Text(_)), _) => {
+                    append_in_place(a, &b);
+                    return Ok(Flow::Next);
+                }
                 (Some(a), _) => arith(ArithOp::Add, a, &b),
                 // `today`/`now` read before assignment
                 (None, _) => arith(ArithOp::Add, &cx.unset(&name, var_span)?, &b),
@@ -184,34 +192,23 @@ fn for_each(
             .with_span(iter_span))
         }
     };
-    // Over a map: its keys, as a snapshot; over a list: by position, so the body may add.
-    let keys: Option<Vec<Value>> = match &coll.borrow().items {
-        Items::Map(m) => Some(m.keys().map(|k| k.value().clone()).collect()),
-        Items::List(_) => None,
+    // A snapshot, as Zoho iterates: a map's keys, a list's elements as the loop began, so a
+    // body that adds to the list it walks ends (and one that removes still sees each element).
+    let items: Vec<Value> = if indexed {
+        Vec::new()
+    } else {
+        match &coll.borrow().items {
+            Items::Map(m) => m.keys().map(|k| k.value().clone()).collect(),
+            Items::List(v) => v.to_vec(),
+        }
     };
-    let total = keys.as_ref().map_or_else(|| coll.len(), |k| k.len());
+    let total = if indexed { coll.len() } else { items.len() };
     let mut i = 0;
     loop {
-        let item = if indexed {
-            if i >= total {
-                break;
-            }
-            Value::Int(i as i64)
-        } else if let Some(keys) = &keys {
-            match keys.get(i) {
-                Some(k) => k.clone(),
-                None => break,
-            }
-        } else {
-            let list = coll.borrow();
-            match &list.items {
-                Items::List(v) => match v.get(i) {
-                    Some(x) => x.clone(),
-                    None => break,
-                },
-                Items::Map(_) => break,
-            }
-        };
+        if i >= total {
+            break;
+        }
+        let item = if indexed { Value::Int(i as i64) } else { items[i].clone() };
         i += 1;
         f[slot] = Some(item);
         match body.run(cx, f)? {

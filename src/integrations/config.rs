@@ -6,7 +6,8 @@ use crate::zoho::service::ValueSource;
 use std::path::{Path, PathBuf};
 
 /// Where the connections file is: `--connections PATH`, `$DG_CONNECTIONS`,
-/// `./connections.toml` when it exists, else `connections.toml` in the state directory.
+/// `./connections.toml` when it exists, then `dg/connections.toml` in the XDG config directory
+/// (`$XDG_CONFIG_HOME`, `~/.config`) when it exists, else `connections.toml` in the state directory.
 pub fn locate(explicit: Option<&Path>, state_dir: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return Some(p.to_path_buf());
@@ -17,6 +18,9 @@ pub fn locate(explicit: Option<&Path>, state_dir: Option<&Path>) -> Option<PathB
     let local = PathBuf::from("connections.toml");
     if local.exists() {
         return Some(local);
+    }
+    if let Some(xdg) = dirs::config_dir().map(|d| d.join("dg").join("connections.toml")).filter(|p| p.exists()) {
+        return Some(xdg);
     }
     state_dir.map(|d| d.join("connections.toml"))
 }

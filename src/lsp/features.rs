@@ -16,6 +16,7 @@ fn recv_takes(recv: Recv, t: Ty) -> bool {
         Recv::Num => matches!(t, Ty::Int | Ty::Dec),
         Recv::List => matches!(t, Ty::List | Ty::Collection),
         Recv::Map => matches!(t, Ty::Map | Ty::Collection),
+        Recv::Collection => matches!(t, Ty::Map | Ty::Collection),
         Recv::Time => matches!(t, Ty::Date | Ty::DateTime),
         Recv::File => t == Ty::File,
     }

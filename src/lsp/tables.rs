@@ -126,6 +126,7 @@ pub fn recv_name(r: Recv) -> &'static str {
         Recv::Num => "number",
         Recv::List => "list",
         Recv::Map => "map",
+        Recv::Collection => "collection",
         Recv::Time => "date",
         Recv::File => "file",
     }

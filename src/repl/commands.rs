@@ -56,7 +56,10 @@ pub fn run(line: &str, number: usize, session: &mut Session, connections: Option
                 Err(e) => return Outcome::Failed(e.render(None), e.exit_code()),
             }
         }
-        ":reset" => session.reset(),
+        ":reset" => {
+            session.reset();
+            say(session, "reset: every variable and function is forgotten");
+        }
         ":load" if !arg.is_empty() => {
             let path = Path::new(arg);
             let text = match std::fs::read(path) {

@@ -48,6 +48,7 @@ impl Kind {
                 | (Recv::Time, Kind::Time)
                 | (Recv::List, Kind::List | Kind::Undecided)
                 | (Recv::Map, Kind::Map | Kind::Undecided)
+                | (Recv::Collection, Kind::Undecided)
         )
     }
 }

@@ -26,7 +26,8 @@ pub struct Options {
     pub connections: Option<PathBuf>,
 }
 
-/// Run a session on stdin. Returns the exit code: on a terminal 0; otherwise 0 when every
+/// Run a session on stdin. Returns the exit code: on a terminal 0 (2 when Ctrl-D left an
+/// entry unfinished); otherwise 0 when every
 /// entry ran, else the highest exit code of the failures (1 runtime error, 2 syntax error).
 pub fn run(opts: &Options, host: &mut dyn Host) -> i32 {
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -41,8 +42,7 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> i32 {
         colour: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     if std::io::stdin().is_terminal() {
-        repl.interactive();
-        0
+        repl.interactive()
     } else {
         repl.piped();
         repl.code
@@ -115,8 +115,9 @@ impl Repl<'_> {
         self.steps(last.into_iter().collect());
     }
 
-    /// stdin is a terminal: the line editor with history, completion and colours.
-    fn interactive(&mut self) {
+    /// stdin is a terminal: the line editor with history, completion and colours. Returns the
+    /// exit code.
+    fn interactive(&mut self) -> i32 {
         use rustyline::error::ReadlineError;
         // Ctrl-C while a statement runs sets the flag; a second one while the flag is still
         // set (the statement did not stop) ends dg with exit code 130.
@@ -139,7 +140,7 @@ impl Repl<'_> {
                 Ok(ed) => ed,
                 Err(e) => {
                     eprintln!("error: cannot start the line editor: {e}");
-                    return;
+                    return 2;
                 }
             };
         let links = crate::integrations::registry::Registry::open(self.connections.as_deref())
@@ -168,8 +169,11 @@ impl Repl<'_> {
                     continue;
                 }
                 Err(ReadlineError::Eof) => {
-                    let last = self.input.finish();
-                    self.steps(last.into_iter().collect());
+                    // Ctrl-D in the middle of an entry: it is not run, and dg says so
+                    if self.input.pending() {
+                        eprintln!("error: Ctrl-D ended the session with an unfinished entry; it was not run");
+                        return 2;
+                    }
                     break;
                 }
                 Err(e) => {
@@ -197,6 +201,7 @@ impl Repl<'_> {
                 break;
             }
         }
+        0
     }
 }
 

@@ -110,6 +110,10 @@ fn methods_follow_the_receivers_type() {
     let (_, list) = complete("nums.", 5, &known());
     assert!(text.contains(&"trim".to_string()) && !text.contains(&"distinct".to_string()), "{text:?}");
     assert!(list.contains(&"distinct".to_string()) && !list.contains(&"trim".to_string()), "{list:?}");
+    // a list offers no map methods (Zoho's list has no keys())
+    for map_only in ["keys", "put", "containsKey", "values"] {
+        assert!(!list.contains(&map_only.to_string()), "{map_only} offered on a list: {list:?}");
+    }
     // an unknown receiver offers every method
     let (_, any) = complete("foo.", 4, &known());
     assert!(any.contains(&"trim".to_string()) && any.contains(&"distinct".to_string()));

@@ -90,7 +90,7 @@ impl<'h> Session<'h> {
         let src = Rc::new(SourceFile::new(name, full));
         let current = Section { name: Rc::from(name), first_line, base, text: text.to_string() };
 
-        let script = match syntax::parse_with_scope(&src, &mut self.scope) {
+        let mut script = match syntax::parse_with_scope(&src, &mut self.scope) {
             Ok(script) => script,
             Err(repl_err) => {
                 return match syntax::parse(&src) {
@@ -108,11 +108,20 @@ impl<'h> Session<'h> {
                 };
             }
         };
+        // A typed entry ending in an expression (`1+1;`, `x;`, `s.length();`) shows its value, as
+        // REPLs do: the last statement becomes a `return`, whose value is printed unless null
+        // (so `l.add(3);` stays quiet).
+        let shows_value = name == REPL_NAME && ends_in_expression(&mut script.main.stmts);
         let flag = self.host.interrupt_flag();
         let mut interp = Interp::new(&mut self.host, src, Limits::default());
         interp.budget.set_interrupt(flag);
         interp.define(&self.functions);
         let result = interp.run_in_frame(&script.main, &mut self.frame);
+        if let Ok(Some(v)) = &result {
+            if shows_value && !v.is_null() {
+                interp.print_value(v);
+            }
+        }
         interp.flush();
         result.map(|_| ()).map_err(|e| self.render(&e, &current))
     }
@@ -155,4 +164,13 @@ impl<'h> Session<'h> {
     pub fn flush(&mut self) {
         self.host.flush();
     }
+}
+
+/// Turn a last expression statement into `return EXPR;` (same effect, the value comes back).
+fn ends_in_expression(stmts: &mut [crate::syntax::ast::Stmt]) -> bool {
+    use crate::syntax::ast::StmtKind;
+    let Some(last) = stmts.last_mut() else { return false };
+    let StmtKind::Expr(e) = &last.node else { return false };
+    last.node = StmtKind::Return(Some(e.clone()));
+    true
 }

@@ -60,6 +60,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(Wrapped(v)) = seq.next_element()? {
+            stop_at_deadline()?;
             items.push(v);
         }
         // A parsed document is usually kept as it is: no room left over for growth.
@@ -71,10 +72,16 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut m = new_map(access.size_hint().unwrap_or(4));
         while let Some(KeyText(k)) = access.next_key::<KeyText>()? {
             let Wrapped(v) = access.next_value()?;
+            stop_at_deadline()?;
             m.insert(Key::new(Value::Text(k)), v);
         }
         Ok(Value::map(m))
     }
+}
+
+/// `--timeout` ends a long parse; the caller reports the timeout (`deadline::check`), not this.
+fn stop_at_deadline<E: de::Error>() -> Result<(), E> {
+    crate::deadline::tick().map_err(|_| E::custom("the run's time limit passed"))
 }
 
 /// An object key, made straight from the parser's text (no `String` in between).

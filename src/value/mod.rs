@@ -14,7 +14,7 @@ pub mod types;
 
 pub use display::{write_json, write_text};
 pub use json::{from_json, to_wire_json};
-pub use ops::{arith, compare, contains_value, equals, type_error, ArithOp};
+pub use ops::{append_in_place, arith, compare, contains_value, equals, type_error, ArithOp};
 
 use indexmap::IndexMap;
 use jiff::civil::{Date, DateTime};
@@ -64,6 +64,7 @@ impl Clone for Value {
     fn clone(&self) -> Value {
         match self {
             Value::Text(Text(TextRepr::Shared(s))) => Value::Text(Text(TextRepr::Shared(s.clone()))),
+            Value::Text(Text(TextRepr::Buf(s))) => Value::Text(Text(TextRepr::Buf(s.clone()))),
             Value::Coll(c) => Value::Coll(c.clone()),
             Value::File(f) => Value::File(f.clone()),
             // SAFETY: every other variant (null, booleans, numbers, dates, inline text) owns no
@@ -159,6 +160,9 @@ enum TextRepr {
         bytes: [u8; INLINE],
     },
     Shared(Rc<str>),
+    /// Text a variable builds by appending (`s = s + c`): spare capacity, grown in place while
+    /// no other value shares it, so building text chunk by chunk is amortised O(1) per chunk.
+    Buf(Rc<String>),
 }
 
 impl Text {
@@ -169,6 +173,22 @@ impl Text {
         let mut bytes = [0u8; INLINE];
         bytes[..s.len()].copy_from_slice(s.as_bytes());
         Some(Text(TextRepr::Inline { len: s.len() as u8, bytes }))
+    }
+
+    /// The text as a growable buffer, for appending in place: the same buffer when no other
+    /// value shares it, else a copy with room to double (so repeated appends stay linear).
+    pub fn buffer(&mut self, extra: usize) -> &mut String {
+        let unique = matches!(&self.0, TextRepr::Buf(b) if Rc::strong_count(b) == 1 && Rc::weak_count(b) == 0);
+        if !unique {
+            let mut s = String::with_capacity((self.len() + extra).max(self.len() * 2).max(64));
+            s.push_str(self);
+            self.0 = TextRepr::Buf(Rc::new(s));
+        }
+        match &mut self.0 {
+            TextRepr::Buf(b) => Rc::make_mut(b),
+            // just made a buffer above
+            _ => unreachable!("a text buffer"),
+        }
     }
 
     /// `s` with its ASCII letters upper- or lower-cased in place in the copy: no UTF-8 check
@@ -204,6 +224,7 @@ impl Deref for Text {
                 unsafe { std::str::from_utf8_unchecked(bytes) }
             }
             TextRepr::Shared(s) => s,
+            TextRepr::Buf(s) => s,
         }
     }
 }
@@ -459,6 +480,28 @@ mod tests {
     #[test]
     fn value_size() {
         assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    #[test]
+    fn appending_to_unshared_text_reuses_its_buffer() {
+        // 16,000 appends of 1 KB: a copy of the whole text at most once per doubling
+        let chunk = Value::from_string("x".repeat(1024));
+        let mut s = Value::from_string(String::new());
+        let (mut moves, mut last) = (0, std::ptr::null());
+        for _ in 0..16_000 {
+            assert!(super::append_in_place(&mut s, &chunk));
+            let Value::Text(t) = &s else { panic!("text") };
+            if t.as_ptr() != last {
+                moves += 1;
+                last = t.as_ptr();
+            }
+        }
+        assert_eq!(s.as_text().map(|t| t.len()), Some(16_000 * 1024));
+        assert!(moves <= 20, "the text was copied {moves} times");
+        // a shared text is copied, never changed under its other owner
+        let kept = s.clone();
+        assert!(super::append_in_place(&mut s, &chunk));
+        assert_eq!(kept.as_text().map(|t| t.len()), Some(16_000 * 1024));
     }
 
     /// A list or map is one allocation of `RcBox<RefCell<CollData>>`: keep it at 88 bytes,

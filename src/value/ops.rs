@@ -61,10 +61,11 @@ pub fn arith(op: ArithOp, l: &Value, r: &Value) -> Result<Value> {
                     if b == 0 {
                         return Err(Error::runtime("Division by zero"));
                     }
-                    if a % b == 0 {
-                        a.checked_div(b)
-                    } else {
-                        return Ok(Dec(a as f64 / b as f64));
+                    // checked_rem first: i64::MIN % -1 overflows like the division itself
+                    match a.checked_rem(b) {
+                        Some(0) => a.checked_div(b),
+                        Some(_) => return Ok(Dec(a as f64 / b as f64)),
+                        None => None,
                     }
                 }
                 ArithOp::Mod => {
@@ -104,6 +105,18 @@ pub fn arith(op: ArithOp, l: &Value, r: &Value) -> Result<Value> {
         }
         _ => Err(type_error(l, r, op.symbol())),
     }
+}
+
+/// `a = a + b` when `a` is text: appends to `a`'s own buffer (amortised O(1) while no other
+/// value shares it). Returns false, doing nothing, when `a` is not text.
+pub fn append_in_place(a: &mut Value, b: &Value) -> bool {
+    let Value::Text(t) = a else { return false };
+    let extra = match b {
+        Value::Text(x) => x.len(),
+        _ => 24,
+    };
+    join_text(t.buffer(extra), b);
+    true
 }
 
 /// Text joining for `+`: null joins as empty text.

@@ -17,6 +17,7 @@
 //!   Zoho's JSON text (`m.getJSON("items").toJSONList()`) runs unchanged.
 
 use super::{recv, str_arg};
+use crate::deadline::Steps;
 use crate::error::{Error, Result};
 use crate::value::number::{decimal_format, parse_number, Num};
 use crate::value::time::parse_moment;
@@ -35,33 +36,48 @@ pub(super) fn to_list(a: &[Value]) -> Result<Value> {
         Some(_) => str_arg(a, 1, "toList")?,
         None => ",".into(),
     };
-    Ok(split(t, &sep))
+    split(t, &sep)
 }
 
 /// `"1,2,3".toListString()` is a list of the texts `1`, `2`, `3`.
 pub(super) fn to_list_string(a: &[Value]) -> Result<Value> {
-    Ok(split(recv(a, "toListString")?, ","))
+    split(recv(a, "toListString")?, ",")
 }
 
-fn split(t: &str, sep: &str) -> Value {
+/// `t` split at `sep` (at every character when `sep` is empty); `--timeout` ends a long split.
+fn split(t: &str, sep: &str) -> Result<Value> {
+    let mut steps = Steps::default();
+    let mut out = Vec::new();
     if t.is_empty() {
-        return Value::list(Vec::new());
+        return Ok(Value::list(out));
     }
     if sep.is_empty() {
         let mut buf = [0u8; 4];
-        return Value::list(t.chars().map(|c| Value::text(c.encode_utf8(&mut buf))).collect());
+        for c in t.chars() {
+            steps.step()?;
+            out.push(Value::text(c.encode_utf8(&mut buf)));
+        }
+    } else {
+        for part in t.split(sep) {
+            steps.step()?;
+            out.push(Value::text(part));
+        }
     }
-    Value::list(t.split(sep).map(Value::text).collect())
+    Ok(Value::list(out))
 }
 
 /// Parse JSON text, strictly or else as Zoho's lenient reader would (see the module docs).
 fn parse_json(t: &str, func: &str) -> Result<Value> {
     match from_json(t) {
         Ok(v) => Ok(v),
-        Err(strict) => match lenient(t).and_then(|fixed| from_json(&fixed).ok()) {
-            Some(v) => Ok(v),
-            None => Err(Error::runtime(format!("Invalid JSON text for {func}: {}", strict.0))),
-        },
+        Err(strict) => {
+            // a parse cut short by --timeout ends the run with the timeout error
+            crate::deadline::check()?;
+            match lenient(t).and_then(|fixed| from_json(&fixed).ok()) {
+                Some(v) => Ok(v),
+                None => Err(Error::runtime(format!("Invalid JSON text for {func}: {}", strict.0))),
+            }
+        }
     }
 }
 

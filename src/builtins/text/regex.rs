@@ -12,6 +12,7 @@
 
 use super::{recv, str_arg};
 use crate::builtins::bool_arg;
+use crate::deadline::Steps;
 use crate::error::{Error, Result};
 use crate::value::Value;
 use regex::{Captures, Regex, RegexBuilder};
@@ -268,7 +269,9 @@ fn replace(a: &[Value], func: &str, ignore_case: bool, all: bool) -> Result<Valu
     // empty match right after a non-empty one counts (`"aaa".replaceAll("a*", "X")` is `XX`).
     let mut out = String::with_capacity(t.len());
     let (mut last, mut pos, mut matched) = (0, 0, false);
+    let mut steps = Steps::default();
     while pos <= t.len() {
+        steps.step()?;
         let Some(caps) = re.captures_at(t, pos) else { break };
         let m = caps.get(0).expect("group 0 always matches");
         out.push_str(&t[last..m.start()]);
