@@ -46,7 +46,7 @@ pub(crate) fn check() -> Result<()> {
 pub(crate) fn tick() -> Result<()> {
     let n = TICKS.get().wrapping_add(1);
     TICKS.set(n);
-    if n % EVERY == 0 {
+    if n.is_multiple_of(EVERY) {
         check()?;
     }
     Ok(())
@@ -64,7 +64,7 @@ impl Steps {
     #[inline]
     pub fn step(&mut self) -> Result<()> {
         self.n = self.n.wrapping_add(1);
-        if self.n % EVERY == 0 {
+        if self.n.is_multiple_of(EVERY) {
             check()?;
         }
         Ok(())
@@ -109,7 +109,7 @@ mod tests {
     }
 
     fn assert_timed_out(r: crate::error::Result<Value>) {
-        let e = r.err().expect("the timeout error");
+        let e = r.expect_err("the timeout error");
         assert_eq!(e.kind(), ErrorKind::Limit);
         assert!(e.message().contains("more than 1 second"), "{}", e.message());
     }

@@ -6,8 +6,8 @@
 
 mod builtins;
 mod check;
-mod deadline;
 pub mod cli;
+mod deadline;
 mod error;
 mod eval;
 #[doc(hidden)]

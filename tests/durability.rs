@@ -117,9 +117,7 @@ fn token_store_survives_kill_9_in_the_middle_of_writes() {
 /// The store's temporary files (`.tokens.*.tmp`) in `dir`.
 fn temp_files(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
     std::fs::read_dir(dir)
-        .map(|d| {
-            d.flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with(".tokens.")).collect()
-        })
+        .map(|d| d.flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with(".tokens.")).collect())
         .unwrap_or_default()
 }
 

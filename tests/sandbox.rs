@@ -33,10 +33,11 @@ fn err(o: &Output) -> String {
 #[test]
 fn bigin_books_sync_creates_then_updates() {
     let home = tempfile::tempdir().unwrap();
-    let first = dg(home.path(), &["run", "scripts/examples/bigin_books_sync.dg", "--sandbox"]);
+    let first = dg(home.path(), &["run", "scripts/examples/bigin_books_sync.dg", "--sandbox", "--arg", "contact=null"]);
     assert_eq!(first.status.code(), Some(0), "{}", err(&first));
     assert!(out(&first).contains("created Books contact"), "{}", out(&first));
-    let second = dg(home.path(), &["run", "scripts/examples/bigin_books_sync.dg", "--sandbox"]);
+    let second =
+        dg(home.path(), &["run", "scripts/examples/bigin_books_sync.dg", "--sandbox", "--arg", "contact=null"]);
     assert_eq!(second.status.code(), Some(0), "{}", err(&second));
     assert!(out(&second).contains("updated Books contact"), "{}", out(&second));
     // no duplicate: the same email appears once in Books

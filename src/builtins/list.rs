@@ -4,8 +4,8 @@
 //! empty collection (`get` gives null, as on an empty map). Borrow rule: never call `equals`
 //! or print a value while a `list_mut()` is held (the argument may be the list itself).
 
-use crate::deadline::Steps;
 use super::{arg_type_error, b, bool_arg, coll_arg, int_arg, text_of, Builtin, Recv};
+use crate::deadline::Steps;
 use crate::error::{Error, Result};
 use crate::value::number::{parse_number, Num};
 use crate::value::{arith, compare, equals, write_json, write_text, ArithOp, Coll, Value};
@@ -412,7 +412,9 @@ fn ranked(a: &[Value], func: &str) -> Result<Vec<(Value, Value)>> {
         out.push((v, n));
     }
     let mut steps = Steps::default();
-    out.sort_by(|x, y| if steps.over() { Ordering::Equal } else { compare(&x.1, &y.1, "<").unwrap_or(Ordering::Equal) });
+    out.sort_by(
+        |x, y| if steps.over() { Ordering::Equal } else { compare(&x.1, &y.1, "<").unwrap_or(Ordering::Equal) },
+    );
     steps.result()?;
     Ok(out)
 }

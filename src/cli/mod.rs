@@ -374,7 +374,10 @@ fn parse_input(spec: &str) -> Result<(String, Value), Error> {
     let value = match from_json(trimmed) {
         Ok(v) => v,
         Err(e) if trimmed.starts_with('{') || trimmed.starts_with('[') => {
-            return Err(Error::usage(format!("--arg {name}: the value starts like JSON but is not valid JSON: {}", e.0)))
+            return Err(Error::usage(format!(
+                "--arg {name}: the value starts like JSON but is not valid JSON: {}",
+                e.0
+            )))
         }
         Err(_) => Value::from_string(raw),
     };
@@ -414,7 +417,10 @@ fn check_params(f: &crate::syntax::ast::Function, inputs: &[(String, Value)]) ->
     }
     for p in params() {
         if !inputs.iter().any(|(n, _)| n == p) {
-            return Err(Error::usage(format!("{} needs a value for its parameter '{p}': give --arg {p}=VALUE", f.name)));
+            return Err(Error::usage(format!(
+                "{} needs a value for its parameter '{p}': give --arg {p}=VALUE",
+                f.name
+            )));
         }
     }
     Ok(())
@@ -469,8 +475,7 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         host.info(syntax::print::script(&script).trim_end());
         return 0;
     }
-    let limits =
-        Limits { statements: args.statement_limit, timeout };
+    let limits = Limits { statements: args.statement_limit, timeout };
     let (system, inputs): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(n, _)| n.starts_with("zoho."));
     let mut net = crate::integrations::net_host::NetHost::new(host, args.connections.clone(), args.trace, args.sandbox)
         .with_deadline(limits.timeout);

@@ -16,8 +16,8 @@
 //! - `toMap()` on a Map and `toJSONList()` on a List return the value itself, so code written for
 //!   Zoho's JSON text (`m.getJSON("items").toJSONList()`) runs unchanged.
 
-use crate::deadline::Steps;
 use super::{recv, str_arg};
+use crate::deadline::Steps;
 use crate::error::{Error, Result};
 use crate::value::number::{decimal_format, parse_number, Num};
 use crate::value::time::parse_moment;

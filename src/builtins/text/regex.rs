@@ -10,9 +10,9 @@
 //! Decisions: with the optional third argument `true` both the pattern and the replacement are
 //! taken literally (Zoho: "true denotes escaping the regular expression").
 
-use crate::deadline::Steps;
 use super::{recv, str_arg};
 use crate::builtins::bool_arg;
+use crate::deadline::Steps;
 use crate::error::{Error, Result};
 use crate::value::Value;
 use regex::{Captures, Regex, RegexBuilder};
