@@ -109,7 +109,7 @@ mod tests {
     }
 
     fn assert_timed_out(r: crate::error::Result<Value>) {
-        let Err(e) = r else { panic!("the timeout error") };
+        let e = r.expect_err("the timeout error");
         assert_eq!(e.kind(), ErrorKind::Limit);
         assert!(e.message().contains("more than 1 second"), "{}", e.message());
     }

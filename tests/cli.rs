@@ -214,6 +214,18 @@ fn run_dash_reads_the_script_from_stdin() {
 }
 
 #[test]
+fn user_documents_link_only_inside_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    files.extend(std::fs::read_dir(root.join("docs")).unwrap().flatten().map(|e| e.path()));
+    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(!text.contains("](../"), "{} links outside the repository", f.display());
+    }
+    assert!(root.join("docs/cli.md").exists() && root.join("docs/connections.md").exists());
+}
+
+#[test]
 fn shared_benchmarks_print_their_checksums() {
     let bench = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
     if !bench.exists() {

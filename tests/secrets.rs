@@ -177,8 +177,16 @@ info invokeurl [ url: "{u}/me?api_key={API_KEY}&token={ACCESS}" type: GET detail
     names.sort();
     assert!(names.len() >= 5, "{names:?}");
     for p in &names {
+        // the flags of the golden's `// dg: run ...` header (an example's --arg values)
+        let header = std::fs::read_to_string(p).unwrap();
+        let flags: Vec<&str> = header
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("// dg: run"))
+            .map(|f| f.split_whitespace().filter(|f| *f != "--sandbox").collect())
+            .unwrap_or_default();
         let p = p.to_str().unwrap();
-        ok(&run(&["run", p, "--sandbox", "--trace"]));
+        ok(&run(&[&["run", p, "--sandbox", "--trace"], flags.as_slice()].concat()));
         ok(&run(&["check", p, "--format", "json"]));
     }
     ok(&run(&["sandbox", "reset"]));
