@@ -63,3 +63,32 @@ async fn eight_runs_after_a_server_side_401_make_one_refresh() {
     assert_eq!(refresh_count(&server).await, 1, "eight processes, one refresh");
     assert_eq!(traced, 1, "--trace shows the one refresh request");
 }
+
+/// `--timeout` cuts a token refresh in flight: a token endpoint that never answers ends the
+/// run with the time-limit error (the token client's own 40 s timeout would give another
+/// error, so the words tell which stopped it; no clock is read here).
+#[tokio::test(flavor = "multi_thread")]
+async fn timeout_cuts_a_refresh_in_flight() {
+    let server = MockServer::start().await;
+    mount_token(
+        &server,
+        "authorization_code",
+        ResponseTemplate::new(200).set_body_json(token_answer(ACCESS, Some(REFRESH), 0, &server.uri())),
+    )
+    .await;
+    mount_token(
+        &server,
+        "refresh_token",
+        ResponseTemplate::new(200)
+            .set_body_json(token_answer(ACCESS2, None, 3600, &server.uri()))
+            .set_delay(std::time::Duration::from_secs(600)),
+    )
+    .await;
+    let env = Env::new(&zoho_crm(&server, "\"ZohoCRM.modules.ALL\""));
+    assert_eq!(env.dg(&["connections", "connect", "crm", "--code", CODE]).status.code(), Some(0));
+    // The access token has expired when it is stored: the run refreshes before its first call.
+    let script = leads_script(&env, "t.dg", &server);
+    let o = env.run(&script, &["--timeout", "1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("Execution time limit exceeded"), "{}", err(&o));
+}

@@ -391,11 +391,17 @@ impl Net {
                         _ => String::new(),
                     };
                     let trace = self.trace;
-                    cred = Some(registry.credential(link, rt, http, Some(&refused), &mut |l| {
-                        if trace {
-                            note(l)
-                        }
-                    })?);
+                    let deadline = self.deadline.map(|(at, _)| at);
+                    let limit = self.deadline_error();
+                    cred = Some(
+                        registry
+                            .credential(link, rt, http, Some(&refused), deadline, &mut |l| {
+                                if trace {
+                                    note(l)
+                                }
+                            })
+                            .map_err(|e| if e.kind() == crate::ErrorKind::Limit { limit } else { e })?,
+                    );
                     response = self.send(&p, cred.as_ref(), note)?;
                 }
             }
@@ -443,11 +449,17 @@ impl Net {
             let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
             let registry = self.registry.as_ref().expect("registry");
             let trace = self.trace;
-            cred = Some(registry.credential(link, rt, http, None, &mut |l| {
-                if trace {
-                    note(l)
-                }
-            })?);
+            let deadline = self.deadline.map(|(at, _)| at);
+            let limit = self.deadline_error();
+            cred = Some(
+                registry
+                    .credential(link, rt, http, None, deadline, &mut |l| {
+                        if trace {
+                            note(l)
+                        }
+                    })
+                    .map_err(|e| if e.kind() == crate::ErrorKind::Limit { limit } else { e })?,
+            );
         }
         if let (Some(link), Some(c)) = (&p.connection, &cred) {
             let conn = self.registry.as_ref().expect("registry").connection(link)?;

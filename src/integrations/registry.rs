@@ -117,6 +117,7 @@ impl Registry {
         rt: &tokio::runtime::Runtime,
         http: &reqwest::Client,
         refused: Option<&str>,
+        deadline: Option<std::time::Instant>,
         trace: &mut dyn FnMut(&str),
     ) -> Result<Credential, Error> {
         let conn = self.connection(link)?;
@@ -139,7 +140,7 @@ impl Registry {
             _ => return Err(Error::runtime(format!("connection '{link}' is not connected: {fix}"))),
         };
         let rec = if service.auth == AuthType::OAuth2 && (refused.is_some() || needs_refresh(&rec)) {
-            self.refresh(conn, &service, rt, http, refused, trace)?
+            self.refresh(conn, &service, rt, http, refused, deadline, trace)?
         } else {
             rec
         };
@@ -155,6 +156,7 @@ impl Registry {
         rt: &tokio::runtime::Runtime,
         http: &reqwest::Client,
         refused: Option<&str>,
+        deadline: Option<std::time::Instant>,
         trace: &mut dyn FnMut(&str),
     ) -> Result<Record, Error> {
         let store = self.store()?;
@@ -193,7 +195,20 @@ impl Registry {
                 let refresh_token = refresh_token.clone();
                 let why = if refused.is_some() { "the API refused its token (401 INVALID_TOKEN)" } else { "its token is about to expire" };
                 trace(&format!("trace: refreshing connection '{link}': {why}; POST {}", client.refresh_url.as_deref().unwrap_or(&client.token_url)));
-                match rt.block_on(oauth::refresh(http, &client, &refresh_token)) {
+                // `--timeout` cuts a refresh in flight: the run's deadline bounds it too.
+                let refreshed = rt.block_on(async {
+                    match deadline {
+                        Some(at) => {
+                            let left = at.saturating_duration_since(std::time::Instant::now());
+                            tokio::time::timeout(left, oauth::refresh(http, &client, &refresh_token)).await.ok()
+                        }
+                        None => Some(oauth::refresh(http, &client, &refresh_token).await),
+                    }
+                });
+                let Some(refreshed) = refreshed else {
+                    return Ok(Err(Error::limit("refresh stopped by --timeout")));
+                };
+                match refreshed {
                     Ok(tokens) => {
                         apply_tokens(&mut rec, tokens, Some(refresh_token));
                         rec.refreshes.push(t);
