@@ -140,7 +140,7 @@ impl Registry {
             _ => return Err(Error::runtime(format!("connection '{link}' is not connected: {fix}"))),
         };
         let rec = if service.auth == AuthType::OAuth2 && (refused.is_some() || needs_refresh(&rec)) {
-            self.refresh(conn, &service, rt, http, refused, deadline, trace)?
+            self.refresh(conn, &service, (rt, http), refused, deadline, trace)?
         } else {
             rec
         };
@@ -153,8 +153,7 @@ impl Registry {
         &self,
         conn: &Connection,
         service: &Service,
-        rt: &tokio::runtime::Runtime,
-        http: &reqwest::Client,
+        (rt, http): (&tokio::runtime::Runtime, &reqwest::Client),
         refused: Option<&str>,
         deadline: Option<std::time::Instant>,
         trace: &mut dyn FnMut(&str),
