@@ -587,3 +587,41 @@ fn idle_connections_are_closed() {
         ),
     }
 }
+
+/// Desk, Cliq and Projects check scopes on their own API hosts: a token of another product
+/// is refused.
+#[test]
+fn every_product_checks_its_own_scopes() {
+    let (_dir, c) = sandbox();
+    let books_only = c.token("ZohoBooks.contacts.READ");
+    let desk = c.rt.block_on(async {
+        c.http
+            .get(format!("{}/api/v1/tickets", c.sb.url))
+            .header("Authorization", format!("Zoho-oauthtoken {books_only}"))
+            .header("orgId", "641000001")
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(desk.as_u16(), 401);
+    for path in [
+        "/api/v2/chats/1/messages",
+        "/restapi/portal/sandbox/projects/",
+        "/creator/v2.1/data/sandbox/inventory/report/All_Orders",
+    ] {
+        assert_eq!(c.with(&books_only, "GET", path, None).status, 401, "{path}");
+    }
+    let desk_token = c.token("Desk.tickets.READ");
+    let ok = c.rt.block_on(async {
+        c.http
+            .get(format!("{}/api/v1/tickets", c.sb.url))
+            .header("Authorization", format!("Zoho-oauthtoken {desk_token}"))
+            .header("orgId", "641000001")
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(ok.as_u16(), 200);
+}

@@ -179,8 +179,13 @@ pub fn check(state: &AppState, headers: &HeaderMap, method: &Method, path: &str)
     } else {
         path.to_string()
     };
-    // www.zohoapis.com is one of each service's API hosts, so the catalog's rules apply as is.
-    let url = format!("https://www.zohoapis.com{path}");
+    // The product's own API host (www.zohoapis.com, desk.zoho.com, cliq.zoho.com, ...), so the
+    // catalog's rules, which name their hosts, apply as is.
+    let origin = match crate::zoho::tasks::product_for_path(&path).and_then(|p| p.host) {
+        Some(sub) => format!("https://{sub}.zoho.com"),
+        None => "https://www.zohoapis.com".to_string(),
+    };
+    let url = format!("{origin}{path}");
     match scopes::scope_for_request(service, method.as_str(), &url) {
         Some(needed) if !scopes::grants(&granted, &needed) => Err(error(
             StatusCode::UNAUTHORIZED,
