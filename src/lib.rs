@@ -16,6 +16,7 @@ pub(crate) mod integrations;
 pub(crate) mod repl;
 pub(crate) mod sandbox;
 mod syntax;
+pub mod testing;
 mod value;
 pub(crate) mod zoho;
 

@@ -46,6 +46,8 @@ enum Command {
         #[command(subcommand)]
         action: SandboxAction,
     },
+    /// Run the tests: every NAME.dg with a NAME.out beside it, compared in the golden format
+    Test(TestArgs),
     /// The services connections can use
     Services {
         #[command(subcommand)]
@@ -134,6 +136,24 @@ pub struct RunArgs {
 }
 
 #[derive(clap::Args, Debug)]
+struct TestArgs {
+    /// Files or directories to search for tests (default: the current directory)
+    paths: Vec<PathBuf>,
+    /// Write what each test prints into its .out file instead of comparing
+    #[arg(long)]
+    bless: bool,
+    /// Only the tests whose name (path without .dg) contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Also write a JUnit XML report (one testcase per test) to FILE, for CI systems
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Print the total time and the slowest tests
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[derive(clap::Args, Debug)]
 struct CheckArgs {
     /// The .dg files to check
     #[arg(required = true)]
@@ -198,6 +218,7 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
         Command::Connections { action, connections } => connections_command(action, connections, host, err),
         Command::Services { action, connections } => services_command(action, connections, host, err),
         Command::Sandbox { action } => sandbox_command(action, host, err),
+        Command::Test(args) => test_command(args, host, err),
     }
 }
 
@@ -262,6 +283,22 @@ fn start_sandbox() -> Result<(String, String), crate::Error> {
     let dir = crate::integrations::store::state_dir().map_err(|e| crate::Error::runtime(e.to_string()))?;
     let sb = crate::sandbox::start(&dir)?;
     Ok((sb.url, sb.token))
+}
+
+fn test_command(args: TestArgs, host: &mut dyn Host, err: &mut String) -> i32 {
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let opts = crate::testing::Options {
+        paths: args.paths,
+        bless: args.bless,
+        filter: args.filter,
+        junit: args.junit,
+        verbose: args.verbose,
+        colour,
+    };
+    let (out, e, code) = crate::testing::run(&opts);
+    host.info(out.trim_end());
+    err.push_str(&e);
+    code
 }
 
 fn sandbox_command(action: SandboxAction, host: &mut dyn Host, err: &mut String) -> i32 {
