@@ -90,3 +90,25 @@ fn sandbox_tests_each_start_from_a_fresh_sandbox() {
     assert_eq!(o.status.code(), Some(0), "{}{}", text(&o), String::from_utf8_lossy(&o.stderr));
     assert!(text(&o).trim_end().ends_with("2 passed, 0 failed"), "{}", text(&o));
 }
+
+#[test]
+fn a_fixture_seeds_that_tests_sandbox_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "// dg: run --sandbox\nfound = zoho.crm.searchRecords(\"Leads\", \"(Last_Name:equals:Fixturia)\");\ninfo found.size();\n";
+    for (name, want) in [("with", "1\n"), ("without", "0\n")] {
+        std::fs::write(dir.path().join(format!("{name}.dg")), script).unwrap();
+        std::fs::write(dir.path().join(format!("{name}.out")), want).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("with.fixture.json"),
+        r#"{"crm": {"Leads": [{"Last_Name": "Fixturia", "Company": "F"}]}}"#,
+    )
+    .unwrap();
+    let o = dg(&["test"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o), String::from_utf8_lossy(&o.stderr));
+    // a malformed fixture names the file and line
+    std::fs::write(dir.path().join("with.fixture.json"), "{\n  \"crm\": [\n").unwrap();
+    let o = dg(&["test", "--filter", "with"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("with.fixture.json:3"), "{}", text(&o));
+}

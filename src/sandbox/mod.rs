@@ -7,12 +7,14 @@ mod blueprint;
 mod books;
 mod criteria;
 mod db;
+mod fixture;
 mod records;
 mod schema;
 mod seed;
 mod server;
 
 pub use db::Db;
+pub use fixture::seed_fixture;
 pub use server::AppState;
 
 use crate::error::Error;

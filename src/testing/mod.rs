@@ -30,7 +30,10 @@ pub enum Outcome {
     Blessed,
     /// The expected output differs (or the test could not run): plain text, and the same
     /// text with the diff coloured.
-    Failed { plain: String, coloured: String },
+    Failed {
+        plain: String,
+        coloured: String,
+    },
 }
 
 /// One finished test.
@@ -103,6 +106,14 @@ fn render_process(args: &[OsString]) -> String {
         Ok(s) => s,
         Err(e) => return rendered("", &format!("error: cannot make a state directory: {e}\n"), 1),
     };
+    if let Some(script) = args.last() {
+        let fixture = Path::new(script).with_extension("fixture.json");
+        if fixture.is_file() {
+            if let Err(e) = crate::sandbox::seed_fixture(state.path(), &fixture) {
+                return rendered("", &e.render(None), e.exit_code());
+            }
+        }
+    }
     match std::process::Command::new(exe)
         .args(args)
         .env("DG_HOME", state.path())
