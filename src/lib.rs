@@ -19,6 +19,7 @@ mod lsp;
 pub(crate) mod repl;
 pub(crate) mod sandbox;
 mod syntax;
+pub mod testing;
 mod value;
 pub(crate) mod zoho;
 

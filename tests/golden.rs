@@ -25,13 +25,8 @@ fn scripts(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Run one script the way the binary would and render everything it printed.
 fn render(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
     let mut argv: Vec<std::ffi::OsString> = vec!["dg".into()];
-    match first.trim().strip_prefix("// dg:") {
-        Some(flags) => argv.extend(flags.split_whitespace().map(Into::into)),
-        None => argv.push("run".into()),
-    }
-    argv.push(path.as_os_str().to_owned());
+    argv.extend(deluge::testing::command_line(path, &text));
     if argv.iter().any(|a| a == "--sandbox") {
         return render_process(&argv[1..]);
     }

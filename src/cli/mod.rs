@@ -72,6 +72,8 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         connections: Option<PathBuf>,
     },
+    /// Run the tests: every NAME.dg with a NAME.out beside it, compared in the golden format
+    Test(TestArgs),
     /// The services connections can use
     Services {
         #[command(subcommand)]
@@ -200,6 +202,24 @@ fn edition_of(name: &str) -> crate::zoho::limits::Edition {
 }
 
 #[derive(clap::Args, Debug)]
+struct TestArgs {
+    /// Files or directories to search for tests (default: the current directory)
+    paths: Vec<PathBuf>,
+    /// Write what each test prints into its .out file instead of comparing
+    #[arg(long)]
+    bless: bool,
+    /// Only the tests whose name (path without .dg) contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Also write a JUnit XML report (one testcase per test) to FILE, for CI systems
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Print the total time and the slowest tests
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[derive(clap::Args, Debug)]
 struct CheckArgs {
     /// The .dg files to check
     #[arg(required = true)]
@@ -282,6 +302,7 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
                 Err(e) => report(Err(Error::usage(format!("cannot write the man page: {e}"))), host, err),
             }
         }
+        Command::Test(args) => test_command(args, host, err),
     }
 }
 
@@ -352,6 +373,22 @@ fn start_sandbox() -> Result<crate::integrations::net_host::SandboxTarget, crate
         client_id: sb.client_id,
         client_secret: sb.client_secret,
     })
+}
+
+fn test_command(args: TestArgs, host: &mut dyn Host, err: &mut String) -> i32 {
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let opts = crate::testing::Options {
+        paths: args.paths,
+        bless: args.bless,
+        filter: args.filter,
+        junit: args.junit,
+        verbose: args.verbose,
+        colour,
+    };
+    let (out, e, code) = crate::testing::run(&opts);
+    host.info(out.trim_end());
+    err.push_str(&e);
+    code
 }
 
 fn sandbox_command(action: SandboxAction, host: &mut dyn Host, err: &mut String) -> i32 {

@@ -11,6 +11,7 @@ mod criteria;
 mod crm_actions;
 mod db;
 mod desk;
+mod fixture;
 mod idle;
 mod limits;
 mod projects;
@@ -20,6 +21,7 @@ mod seed;
 mod server;
 
 pub use db::Db;
+pub use fixture::seed_fixture;
 pub use server::AppState;
 
 use crate::error::Error;

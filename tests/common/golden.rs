@@ -6,18 +6,8 @@ use libtest_mimic::Failed;
 use std::ffi::OsString;
 use std::path::Path;
 
-/// What a run printed, as the `.out` files hold it.
-pub fn rendered(stdout: &str, stderr: &str, code: i32) -> String {
-    let mut out = stdout.to_string();
-    if !stderr.is_empty() {
-        out.push_str("--- stderr ---\n");
-        out.push_str(stderr);
-    }
-    if code != 0 {
-        out.push_str(&format!("--- exit {code} ---\n"));
-    }
-    out
-}
+/// What a run printed, as the `.out` files hold it (the one implementation is `dg test`'s).
+pub use deluge::testing::rendered;
 
 /// A finished `dg` process, rendered.
 pub fn rendered_process(o: &std::process::Output) -> String {
@@ -57,17 +47,7 @@ pub fn compare(expected_path: &Path, actual: &str, suite: &str) -> Result<(), Fa
         return Ok(());
     }
     let mut msg = format!("output differs from {} (- expected, + actual):\n", expected_path.display());
-    for change in similar::TextDiff::from_lines(expected.as_str(), actual).iter_all_changes() {
-        let sign = match change.tag() {
-            similar::ChangeTag::Delete => "-",
-            similar::ChangeTag::Insert => "+",
-            similar::ChangeTag::Equal => " ",
-        };
-        msg.push_str(&format!("{sign}{change}"));
-        if change.missing_newline() {
-            msg.push('\n');
-        }
-    }
+    msg.push_str(&deluge::testing::diff(&expected, actual, false));
     msg.push_str(&format!("if the new output is right, run `{bless}`\n"));
     Err(msg.into())
 }

@@ -1,0 +1,271 @@
+//! `dg test`: finds `NAME.dg` scripts with a `NAME.out` beside them, runs them in parallel
+//! (one per core) in the golden format, and reports ok/FAILED, diffs, a summary and JUnit XML.
+
+pub mod golden;
+mod junit;
+
+pub use golden::{command_line, diff, rendered};
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What `dg test` was asked to do.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub bless: bool,
+    pub filter: Option<String>,
+    pub junit: Option<PathBuf>,
+    pub verbose: bool,
+    pub colour: bool,
+}
+
+/// How one test ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Ok,
+    Blessed,
+    /// The expected output differs (or the test could not run): plain text, and the same
+    /// text with the diff coloured.
+    Failed {
+        plain: String,
+        coloured: String,
+    },
+}
+
+/// One finished test.
+#[derive(Debug, Clone)]
+pub struct TestResult {
+    pub name: String,
+    pub outcome: Outcome,
+    pub time: Duration,
+}
+
+/// Every `NAME.dg` under `paths` (files are taken as given) that has a `NAME.out` beside it,
+/// sorted; `.dg` files without one are returned in the second list (reported, never passed).
+pub fn discover(paths: &[PathBuf]) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let mut found = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut found)?;
+        } else if p.exists() {
+            found.push(p.clone());
+        } else {
+            return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} does not exist", p.display())));
+        }
+    }
+    let mut found: Vec<PathBuf> =
+        found.into_iter().map(|p| p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)).collect();
+    found.sort();
+    found.dedup();
+    Ok(found.into_iter().partition(|p| p.with_extension("out").is_file()))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if p.is_dir() && !hidden && !p.ends_with("target") {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "dg") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The test's name: its path without `.dg`.
+fn test_name(path: &Path) -> String {
+    path.with_extension("").display().to_string()
+}
+
+/// Run one script as its header says and render what it printed. Scripts using `--sandbox`
+/// run as their own `dg` process with a fresh state directory, so each starts from the seed
+/// data whatever the other tests wrote; the rest run in this process.
+pub fn render(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let args = command_line(path, &text);
+    if args.iter().any(|a| a == "--sandbox") {
+        return render_process(&args);
+    }
+    let argv: Vec<OsString> = std::iter::once(OsString::from("dg")).chain(args).collect();
+    let mut host = crate::CaptureHost::default();
+    let mut err = String::new();
+    let code = crate::cli::execute(argv, &mut host, &mut err);
+    rendered(&host.out, &format!("{}{}", host.notes, err), code)
+}
+
+fn render_process(args: &[OsString]) -> String {
+    let exe = std::env::var_os("DG_EXE").map(PathBuf::from).or_else(|| std::env::current_exe().ok());
+    let Some(exe) = exe else { return rendered("", "error: cannot find the dg executable\n", 1) };
+    let state = match tempfile::tempdir() {
+        Ok(s) => s,
+        Err(e) => return rendered("", &format!("error: cannot make a state directory: {e}\n"), 1),
+    };
+    if let Some(script) = args.last() {
+        let fixture = Path::new(script).with_extension("fixture.json");
+        if fixture.is_file() {
+            if let Err(e) = crate::sandbox::seed_fixture(state.path(), &fixture) {
+                return rendered("", &e.render(None), e.exit_code());
+            }
+        }
+    }
+    match std::process::Command::new(exe)
+        .args(args)
+        .env("DG_HOME", state.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+    {
+        Ok(o) => rendered(
+            &String::from_utf8_lossy(&o.stdout),
+            &String::from_utf8_lossy(&o.stderr),
+            o.status.code().unwrap_or(-1),
+        ),
+        Err(e) => rendered("", &format!("error: cannot run dg: {e}\n"), 1),
+    }
+}
+
+/// Run one test: render it, then compare with (or with `bless`, write) its `.out`.
+pub fn run_one(path: &Path, bless: bool) -> TestResult {
+    let start = Instant::now();
+    let p = path.to_path_buf();
+    // a big stack, as the binary has: some scripts nest deeply on purpose
+    let actual = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || render(&p))
+        .map_err(|e| e.to_string())
+        .and_then(|h| h.join().map_err(|_| "dg panicked while running the test".to_string()));
+    let expected_path = path.with_extension("out");
+    let outcome = match actual {
+        Err(e) => failed(format!("{e}\n")),
+        Ok(actual) if bless => match std::fs::write(&expected_path, &actual) {
+            Ok(()) => Outcome::Blessed,
+            Err(e) => failed(format!("cannot write {}: {e}\n", expected_path.display())),
+        },
+        Ok(actual) => match std::fs::read_to_string(&expected_path) {
+            Err(e) => failed(format!("cannot read {}: {e}\n", expected_path.display())),
+            Ok(expected) if expected == actual => Outcome::Ok,
+            Ok(expected) => {
+                Outcome::Failed { plain: diff(&expected, &actual, false), coloured: diff(&expected, &actual, true) }
+            }
+        },
+    };
+    TestResult { name: test_name(path), outcome, time: start.elapsed() }
+}
+
+/// Run every test on `workers` threads; results come back in the order of `paths`.
+pub fn run_all(paths: &[PathBuf], bless: bool, workers: usize) -> Vec<TestResult> {
+    let paths: Arc<Vec<PathBuf>> = Arc::new(paths.to_vec());
+    let next = Arc::new(AtomicUsize::new(0));
+    let results: Arc<Mutex<Vec<Option<TestResult>>>> = Arc::new(Mutex::new(vec![None; paths.len()]));
+    let handles: Vec<_> = (0..workers.max(1).min(paths.len().max(1)))
+        .map(|_| {
+            let (paths, next, results) = (paths.clone(), next.clone(), results.clone());
+            std::thread::spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(p) = paths.get(i) else { break };
+                let r = run_one(p, bless);
+                if let Ok(mut all) = results.lock() {
+                    all[i] = Some(r);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        let _ = h.join();
+    }
+    let all = results.lock().map(|r| r.clone()).unwrap_or_default();
+    all.into_iter()
+        .zip(paths.iter())
+        .map(|(r, p)| {
+            r.unwrap_or_else(|| TestResult {
+                name: test_name(p),
+                outcome: failed("the test runner stopped before this test finished\n".into()),
+                time: Duration::ZERO,
+            })
+        })
+        .collect()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0}ms", d.as_secs_f64() * 1000.0)
+}
+
+/// `dg test`: returns the report (for stdout), any error text and the exit code.
+pub fn run(opts: &Options) -> (String, String, i32) {
+    let roots = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+    let (mut tests, mut missing) = match discover(&roots) {
+        Ok(t) => t,
+        Err(e) => return (String::new(), format!("error: {e}\n"), 2),
+    };
+    if let Some(f) = &opts.filter {
+        tests.retain(|p| test_name(p).contains(f.as_str()));
+        missing.retain(|p| test_name(p).contains(f.as_str()));
+    }
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let started = Instant::now();
+    let results = run_all(&tests, opts.bless, workers);
+    let mut out = String::new();
+    let (red, green, reset) = if opts.colour { ("\x1b[31m", "\x1b[32m", "\x1b[0m") } else { ("", "", "") };
+    let (mut passed, mut failed) = (0, 0);
+    for r in &results {
+        match &r.outcome {
+            Outcome::Ok => {
+                passed += 1;
+                out.push_str(&format!("test {} ... {green}ok{reset} ({})\n", r.name, ms(r.time)));
+            }
+            Outcome::Blessed => {
+                passed += 1;
+                out.push_str(&format!("test {} ... {green}blessed{reset} ({})\n", r.name, ms(r.time)));
+            }
+            Outcome::Failed { .. } => {
+                failed += 1;
+                out.push_str(&format!("test {} ... {red}FAILED{reset} ({})\n", r.name, ms(r.time)));
+            }
+        }
+    }
+    for p in &missing {
+        out.push_str(&format!(
+            "test {} ... {red}FAILED{reset} (no {}: run `dg test --bless` to create it)\n",
+            test_name(p),
+            p.with_extension("out").display()
+        ));
+    }
+    failed += missing.len();
+    let mut failures = String::new();
+    for r in &results {
+        if let Outcome::Failed { plain, coloured } = &r.outcome {
+            let text = if opts.colour { coloured } else { plain };
+            failures.push_str(&format!("\n---- {} (- expected, + actual) ----\n{text}", r.name));
+        }
+    }
+    if !failures.is_empty() {
+        out.push_str(&failures);
+        out.push('\n');
+    }
+    if opts.verbose && !results.is_empty() {
+        let mut slow: Vec<&TestResult> = results.iter().collect();
+        slow.sort_by_key(|t| std::cmp::Reverse(t.time));
+        out.push_str(&format!("{} tests in {}; slowest:\n", results.len(), ms(started.elapsed())));
+        for r in slow.iter().take(5) {
+            out.push_str(&format!("  {} {}\n", ms(r.time), r.name));
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    let mut err = String::new();
+    if let Some(path) = &opts.junit {
+        if let Err(e) = std::fs::write(path, junit::xml(&results, &missing)) {
+            err.push_str(&format!("error: cannot write {}: {e}\n", path.display()));
+        }
+    }
+    let code = if failed > 0 || !err.is_empty() { 1 } else { 0 };
+    (out, err, code)
+}
+
+fn failed(text: String) -> Outcome {
+    Outcome::Failed { plain: text.clone(), coloured: text }
+}

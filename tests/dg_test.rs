@@ -1,0 +1,114 @@
+//! `dg test` end to end (the real binary): discovery, ok/FAILED, the diff, the summary line,
+//! exit codes, --filter, --bless, --junit, a missing `.out`, and sandbox tests isolated.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dg(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("DG_HOME", dir.join(".dg-home"))
+        .env_remove("DG_CONNECTIONS")
+        .output()
+        .expect("run dg")
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn fixtures() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dgtest");
+    for sub in ["pass", "fail"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for e in std::fs::read_dir(src.join(sub)).unwrap().flatten() {
+            std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn passing_tests_exit_0_with_the_summary() {
+    let dir = fixtures();
+    let o = dg(&["test", "pass"], dir.path());
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("test pass/a ... ok ("), "{out}");
+    assert!(out.contains("test pass/b ... ok ("), "{out}");
+    assert!(out.trim_end().ends_with("2 passed, 0 failed"), "{out}");
+    // stable order: a before b
+    assert!(out.find("pass/a").unwrap() < out.find("pass/b").unwrap());
+}
+
+#[test]
+fn a_changed_line_fails_with_a_diff_and_a_missing_out_is_reported() {
+    let dir = fixtures();
+    let o = dg(&["test"], dir.path());
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("test fail/c ... FAILED"), "{out}");
+    assert!(out.contains("-three\n+two\n"), "{out}");
+    assert!(out.contains("test fail/nout ... FAILED (no fail/nout.out"), "{out}");
+    assert!(!out.contains('\x1b'), "NO_COLOR: plain diff\n{out}");
+    assert!(out.trim_end().ends_with("2 passed, 2 failed"), "{out}");
+}
+
+#[test]
+fn filter_bless_and_junit() {
+    let dir = fixtures();
+    let o = dg(&["test", "--filter", "fail/c", "--junit", "report.xml"], dir.path());
+    assert!(text(&o).trim_end().ends_with("0 passed, 1 failed"), "{}", text(&o));
+    let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 1, "{xml}");
+    assert!(xml.contains("<failure") && xml.contains("+two"), "{xml}");
+
+    let o = dg(&["test", "--bless", "--filter", "fail/c"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("fail/c.out")).unwrap(), "one\ntwo\n");
+    let o = dg(&["test", "fail/c.dg", "--junit", "r2.xml", "--verbose"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("slowest"), "{}", text(&o));
+    let xml = std::fs::read_to_string(dir.path().join("r2.xml")).unwrap();
+    assert!(xml.contains("<testcase name=\"fail/c\"") && !xml.contains("<failure"), "{xml}");
+}
+
+#[test]
+fn sandbox_tests_each_start_from_a_fresh_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    // both create the same lead and count them: with a shared sandbox one would see two
+    let script = "// dg: run --sandbox\nr = zoho.crm.createRecord(\"Leads\", {\"Last_Name\":\"Solo\"});\n\
+                  found = zoho.crm.searchRecords(\"Leads\", \"(Last_Name:equals:Solo)\");\ninfo found.size();\n";
+    for name in ["s1", "s2"] {
+        std::fs::write(dir.path().join(format!("{name}.dg")), script).unwrap();
+        std::fs::write(dir.path().join(format!("{name}.out")), "1\n").unwrap();
+    }
+    let o = dg(&["test"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(text(&o).trim_end().ends_with("2 passed, 0 failed"), "{}", text(&o));
+}
+
+#[test]
+fn a_fixture_seeds_that_tests_sandbox_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "// dg: run --sandbox\nfound = zoho.crm.searchRecords(\"Leads\", \"(Last_Name:equals:Fixturia)\");\ninfo found.size();\n";
+    for (name, want) in [("with", "1\n"), ("without", "0\n")] {
+        std::fs::write(dir.path().join(format!("{name}.dg")), script).unwrap();
+        std::fs::write(dir.path().join(format!("{name}.out")), want).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("with.fixture.json"),
+        r#"{"crm": {"Leads": [{"Last_Name": "Fixturia", "Company": "F"}]}}"#,
+    )
+    .unwrap();
+    let o = dg(&["test"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o), String::from_utf8_lossy(&o.stderr));
+    // a malformed fixture names the file and line
+    std::fs::write(dir.path().join("with.fixture.json"), "{\n  \"crm\": [\n").unwrap();
+    let o = dg(&["test", "--filter", "with"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("with.fixture.json:3"), "{}", text(&o));
+}
