@@ -2,7 +2,7 @@
 //! integration tasks go through the connection registry (created on first use, so scripts
 //! that never touch the network pay nothing for it).
 
-pub use super::http::StartSandbox;
+pub use super::http::{StartSandbox, Throttle};
 use super::http::{refusal, Net};
 use crate::error::Error;
 use crate::host::{Host, HttpRequest};
@@ -34,9 +34,20 @@ impl<'a> NetHost<'a> {
 
     /// `--timeout`: requests still running at the run's deadline end with the limit error.
     pub fn with_deadline(mut self, timeout: Option<std::time::Duration>) -> NetHost<'a> {
+        self.restart_deadline(timeout);
+        self
+    }
+
+    /// `dg batch --timeout`: the deadline counts from now (each record's run).
+    pub fn restart_deadline(&mut self, timeout: Option<std::time::Duration>) {
         if let Some(limit) = timeout {
             self.net.set_deadline(std::time::Instant::now() + limit, limit);
         }
+    }
+
+    /// `dg batch`: every request of this host goes through the batch's throttle.
+    pub fn with_throttle(mut self, throttle: std::sync::Arc<dyn Throttle>) -> NetHost<'a> {
+        self.net.throttle = Some(throttle);
         self
     }
 
