@@ -115,7 +115,10 @@ fn every_record_is_let_through_exactly_once_under_the_rate() {
     let dir = tempfile::tempdir().unwrap();
     let s = server(10, Duration::from_secs(1));
     setup(dir.path(), &s.uri, 30);
-    let o = dg(dir.path(), &["batch", "f.dg", "--over", "r.jsonl", "--rate", "10/s", "--concurrency", "8", "--out", "o.jsonl"]);
+    let o = dg(
+        dir.path(),
+        &["batch", "f.dg", "--over", "r.jsonl", "--rate", "10/s", "--concurrency", "8", "--out", "o.jsonl"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
     let summary = text(&o.stdout);
     assert!(summary.starts_with("30 done, 0 failed, "), "{summary}");
@@ -211,8 +214,11 @@ const LOCAL: &str = "string greet(map rec)\n{\n\tinfo \"hi \" + rec.get(\"name\"
 fn malformed_lines_are_set_aside_with_their_line_numbers() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("g.dg"), LOCAL).unwrap();
-    std::fs::write(dir.path().join("r.jsonl"), "{\"name\":\"a\"}\nnot json\n\n[1,2]\n{\"name\":\"boom\"}\n{\"name\":\"b\"}\n")
-        .unwrap();
+    std::fs::write(
+        dir.path().join("r.jsonl"),
+        "{\"name\":\"a\"}\nnot json\n\n[1,2]\n{\"name\":\"boom\"}\n{\"name\":\"b\"}\n",
+    )
+    .unwrap();
     let o = dg(dir.path(), &["batch", "g.dg", "--over", "r.jsonl", "--concurrency", "2"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o.stdout).trim(), "2 done, 3 failed, 0 retried (429)");
@@ -225,7 +231,10 @@ fn malformed_lines_are_set_aside_with_their_line_numbers() {
     let st = dg(dir.path(), &["batch", "status", "r.jsonl.journal"]);
     assert_eq!(st.status.code(), Some(0));
     let st = text(&st.stdout);
-    assert!(st.contains("function: greet\nrecords: 5 (2 done, 3 failed, 0 pending)\nfailed:\n  line 2: not JSON"), "{st}");
+    assert!(
+        st.contains("function: greet\nrecords: 5 (2 done, 3 failed, 0 pending)\nfailed:\n  line 2: not JSON"),
+        "{st}"
+    );
     assert!(st.contains("  line 5: Division by zero (g.dg:6:7)"), "{st}");
 
     // a second run without --resume is refused; --retry-failed reruns only the failed ones
@@ -233,7 +242,11 @@ fn malformed_lines_are_set_aside_with_their_line_numbers() {
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("already holds 5 records"), "{}", text(&again.stderr));
     let retry = dg(dir.path(), &["batch", "g.dg", "--over", "r.jsonl", "--retry-failed"]);
-    assert!(text(&retry.stdout).starts_with("0 done, 3 failed, 0 retried (429); 2 records skipped"), "{}", text(&retry.stdout));
+    assert!(
+        text(&retry.stdout).starts_with("0 done, 3 failed, 0 retried (429); 2 records skipped"),
+        "{}",
+        text(&retry.stdout)
+    );
 
     // the journal belongs to its input
     std::fs::write(dir.path().join("r.jsonl"), "{\"name\":\"c\"}\n").unwrap();
@@ -249,7 +262,11 @@ fn wrong_parameter_lists_and_engines_are_clear_errors() {
     let cases = [
         ("void f() { }", &[][..], "f() takes no parameter"),
         ("void f(string s) { }", &[][..], "parameter 's' is a string, but each record is a map"),
-        ("void f(map a, map b) { }", &[][..], "takes several parameters: name the one each record is bound to with --param NAME"),
+        (
+            "void f(map a, map b) { }",
+            &[][..],
+            "takes several parameters: name the one each record is bound to with --param NAME",
+        ),
         ("void f(map a, map b) { }", &["--param", "c"][..], "--param c: f(map a, map b) has no parameter of that name"),
         ("info 1;", &[][..], "defines no function"),
         ("void f(map a) { }", &["--engine", "temporal://localhost:7233"][..], "the Temporal engine is not built yet"),
@@ -260,7 +277,11 @@ fn wrong_parameter_lists_and_engines_are_clear_errors() {
         args.extend_from_slice(extra);
         let o = dg(dir.path(), &args);
         assert_eq!(o.status.code(), Some(2), "{script}");
-        assert!(text(&o.stderr).starts_with("error: ") && text(&o.stderr).contains(want), "{script}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).starts_with("error: ") && text(&o.stderr).contains(want),
+            "{script}: {}",
+            text(&o.stderr)
+        );
     }
     let o = dg(dir.path(), &["batch", "status", "missing.journal"]);
     assert!(text(&o.stderr).contains("error: no journal at missing.journal"), "{}", text(&o.stderr));

@@ -95,7 +95,9 @@ fn run_inner(opts: &Options, out: &mut dyn FnMut(&str), err: &mut String) -> Res
         return Err(Error::usage("--concurrency needs at least 1"));
     }
     if opts.resume && opts.retry_failed {
-        return Err(Error::usage("--resume and --retry-failed do not go together (--resume reruns failed records too)"));
+        return Err(Error::usage(
+            "--resume and --retry-failed do not go together (--resume reruns failed records too)",
+        ));
     }
     if let Some(t) = opts.timeout {
         if !(t > 0.0 && t.is_finite()) {
@@ -106,7 +108,8 @@ fn run_inner(opts: &Options, out: &mut dyn FnMut(&str), err: &mut String) -> Res
     let text = std::fs::read_to_string(&opts.file)
         .map_err(|e| Error::usage(format!("cannot read {}: {e}", opts.file.display())))?;
     let src = SourceFile::new(opts.file.display().to_string(), text.clone());
-    let script = syntax::parse(&src).map_err(|e| Error::usage(e.render(Some(&src)).trim_end().trim_start_matches("error: ").to_string()))?;
+    let script = syntax::parse(&src)
+        .map_err(|e| Error::usage(e.render(Some(&src)).trim_end().trim_start_matches("error: ").to_string()))?;
     let (function, param) = pick_function(&script, opts, &src)?;
 
     let input = read_input(&opts.over)?;
@@ -169,13 +172,19 @@ fn run_inner(opts: &Options, out: &mut dyn FnMut(&str), err: &mut String) -> Res
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t,
             Err(e) => {
-                malformed.push((line, hash, format!("not UTF-8 text (invalid byte at column {})", e.valid_up_to() + 1)));
+                malformed.push((
+                    line,
+                    hash,
+                    format!("not UTF-8 text (invalid byte at column {})", e.valid_up_to() + 1),
+                ));
                 continue;
             }
         };
         match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text) {
             Ok(_) => jobs.push(Job { line, text: text.to_string(), hash }),
-            Err(e) if e.is_data() => malformed.push((line, hash, "not a JSON object (each line must be one {...})".into())),
+            Err(e) if e.is_data() => {
+                malformed.push((line, hash, "not a JSON object (each line must be one {...})".into()))
+            }
             Err(e) => malformed.push((line, hash, format!("not JSON: {e}"))),
         }
     }
@@ -315,9 +324,10 @@ fn pick_function(script: &Script, opts: &Options, src: &SourceFile) -> Result<(S
     let list = f.params.iter().map(|p| format!("{} {}", p.type_name, p.var.name)).collect::<Vec<_>>().join(", ");
     let shown = format!("{}({list})", f.name);
     let param = match (&opts.param, f.params.as_slice()) {
-        (Some(name), params) => params.iter().find(|p| p.var.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
-            Error::usage(format!("--param {name}: {shown} has no parameter of that name"))
-        })?,
+        (Some(name), params) => params
+            .iter()
+            .find(|p| p.var.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::usage(format!("--param {name}: {shown} has no parameter of that name")))?,
         (None, [p]) => p,
         (None, []) => {
             return Err(Error::usage(format!(
@@ -389,10 +399,9 @@ fn worker(shared: &Shared, tx: &mpsc::Sender<Event>) {
         let i = shared.next.fetch_add(1, Ordering::SeqCst);
         let Some(job) = shared.jobs.get(i) else { return };
         net.restart_deadline(shared.limits.timeout);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_record(&mut net, &src, &script, shared, job)
-        }))
-        .unwrap_or_else(|_| Err("internal error: the interpreter panicked on this record".into()));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_record(&mut net, &src, &script, shared, job)))
+                .unwrap_or_else(|_| Err("internal error: the interpreter panicked on this record".into()));
         let info = std::mem::take(&mut *lines.borrow_mut()).join("\n");
         let row = match &result {
             Ok(v) => Row { line: job.line, status: "done".into(), info, result: v.clone(), error: None },

@@ -16,10 +16,8 @@ impl Progress {
     pub fn new(total: u64) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(total);
-            let style = ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} records {msg} {per_sec} ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style = ProgressStyle::with_template("{bar:30} {pos}/{len} records {msg} {per_sec} ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar
         });
@@ -39,7 +37,7 @@ impl Progress {
                 bar.set_message(format!("({} done, {} failed)", self.done, self.failed));
                 bar.set_position(n);
             }
-            None if n % self.every == 0 || n == self.total => {
+            None if n.is_multiple_of(self.every) || n == self.total => {
                 eprintln!("batch: {n}/{} records ({} done, {} failed)", self.total, self.done, self.failed);
             }
             None => {}

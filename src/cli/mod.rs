@@ -471,7 +471,11 @@ fn batch(args: BatchArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         return report(crate::batch::status(&journal), host, err);
     }
     let (Some(file), Some(over)) = (args.file, args.over) else {
-        return report(Err(Error::usage("dg batch needs FILE.dg and --over RECORDS.jsonl (or `dg batch status JOURNAL`)")), host, err);
+        return report(
+            Err(Error::usage("dg batch needs FILE.dg and --over RECORDS.jsonl (or `dg batch status JOURNAL`)")),
+            host,
+            err,
+        );
     };
     let opts = crate::batch::Options {
         file,

@@ -2,8 +2,8 @@
 //! integration tasks go through the connection registry (created on first use, so scripts
 //! that never touch the network pay nothing for it).
 
-pub use super::http::{StartSandbox, Throttle};
 use super::http::{refusal, Net};
+pub use super::http::{StartSandbox, Throttle};
 use crate::error::Error;
 use crate::host::{Host, HttpRequest};
 use crate::value::Value;
