@@ -4,6 +4,7 @@
 //! `Interp` walks it, calling `builtins` and asking its `Host` for output, the clock and the
 //! network; `value` holds Deluge's types and its printing and operator rules.
 
+pub(crate) mod batch;
 mod builtins;
 mod check;
 pub mod cli;

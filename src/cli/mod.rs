@@ -39,6 +39,8 @@ enum Command {
     Run(RunArgs),
     /// Check scripts without running them
     Check(CheckArgs),
+    /// Run a function once per record of a JSONL file, journaled and rate-limited
+    Batch(BatchArgs),
     /// Run statements as they are typed (or read from stdin)
     Repl {
         /// Serve Zoho APIs from the built-in offline sandbox
@@ -220,6 +222,66 @@ struct TestArgs {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+struct BatchArgs {
+    #[command(subcommand)]
+    action: Option<BatchAction>,
+    /// The .dg file whose function runs per record
+    file: Option<PathBuf>,
+    /// The records: a JSONL file (one JSON object a line), or - for stdin
+    #[arg(long, value_name = "RECORDS.jsonl")]
+    over: Option<String>,
+    /// The function to call (default: the first)
+    #[arg(long, value_name = "NAME")]
+    function: Option<String>,
+    /// The parameter each record is bound to, when the function has several
+    #[arg(long, value_name = "NAME")]
+    param: Option<String>,
+    /// Records in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    concurrency: usize,
+    /// A cap on all HTTP requests of the batch: N/s or N/min
+    #[arg(long, value_name = "N/s|N/min")]
+    rate: Option<String>,
+    /// Serve Zoho APIs from the built-in offline sandbox
+    #[arg(long)]
+    sandbox: bool,
+    /// The connections file
+    #[arg(long, value_name = "PATH")]
+    connections: Option<PathBuf>,
+    /// Stop a record with an error after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// Stop a record with an error once more than N statements have run
+    #[arg(long = "statement-limit", value_name = "N")]
+    statement_limit: Option<u64>,
+    /// The journal (default: RECORDS.jsonl.journal)
+    #[arg(long, value_name = "PATH")]
+    journal: Option<PathBuf>,
+    /// Skip the records the journal has done
+    #[arg(long)]
+    resume: bool,
+    /// Rerun only the records the journal has failed
+    #[arg(long = "retry-failed")]
+    retry_failed: bool,
+    /// Write every record's outcome as JSONL
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Where records run: temporal://HOST:PORT (not built yet)
+    #[arg(long, value_name = "URL")]
+    engine: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum BatchAction {
+    /// Summarise a journal: records done, failed, pending
+    Status {
+        /// The batch's journal (RECORDS.jsonl.journal unless --journal named another)
+        journal: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
 struct CheckArgs {
     /// The .dg files to check
     #[arg(required = true)]
@@ -277,6 +339,7 @@ pub fn execute(argv: Vec<OsString>, host: &mut dyn Host, err: &mut String) -> i3
     match cli.command {
         Command::Run(args) => run(&args, host, err),
         Command::Check(args) => check(&args, host, err),
+        Command::Batch(args) => batch(args, host, err),
         Command::Repl { sandbox, connections } => crate::repl::run(
             &crate::repl::Options { sandbox: sandbox.then_some(start_sandbox as _), connections },
             host,
@@ -636,6 +699,37 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         Ok(()) => 0,
         Err(e) => fail(e, err),
     }
+}
+
+fn batch(args: BatchArgs, host: &mut dyn Host, err: &mut String) -> i32 {
+    if let Some(BatchAction::Status { journal }) = args.action {
+        return report(crate::batch::status(&journal), host, err);
+    }
+    let (Some(file), Some(over)) = (args.file, args.over) else {
+        return report(
+            Err(Error::usage("dg batch needs FILE.dg and --over RECORDS.jsonl (or `dg batch status JOURNAL`)")),
+            host,
+            err,
+        );
+    };
+    let opts = crate::batch::Options {
+        file,
+        over,
+        function: args.function,
+        param: args.param,
+        concurrency: args.concurrency,
+        rate: args.rate,
+        sandbox: args.sandbox.then_some(start_sandbox as _),
+        connections: args.connections,
+        timeout: args.timeout,
+        statement_limit: args.statement_limit,
+        journal: args.journal,
+        resume: args.resume,
+        retry_failed: args.retry_failed,
+        out: args.out,
+        engine: args.engine,
+    };
+    crate::batch::run(&opts, &mut |line| host.info(line), err)
 }
 
 fn check(args: &CheckArgs, host: &mut dyn Host, err: &mut String) -> i32 {

@@ -253,6 +253,14 @@ pub struct SandboxTarget {
 /// sends to it).
 pub type StartSandbox = fn() -> Result<SandboxTarget, Error>;
 
+/// A hold on every request of a run, set by `dg batch`: `acquire` before each send (a rate
+/// limit), `after_429` when the answer is 429: `Some(wait)` sends the request again after
+/// that wait (it was not processed), `None` returns the 429 as it is.
+pub trait Throttle: Send + Sync {
+    fn acquire(&self, connection: Option<&str>, url: &str);
+    fn after_429(&self, attempt: u32, retry_after: Option<&str>) -> Option<Duration>;
+}
+
 /// The network side of a run: the registry, a lazily created runtime and HTTP client.
 pub struct Net {
     connections: Option<std::path::PathBuf>,
@@ -275,6 +283,8 @@ pub struct Net {
     refreshed_on_401: std::collections::HashSet<String>,
     /// Every call to a Zoho API this run, in order.
     pub calls: Vec<ZohoCall>,
+    /// `dg batch`: the batch's rate limit and 429 retries.
+    pub throttle: Option<std::sync::Arc<dyn Throttle>>,
 }
 
 impl Net {
@@ -292,6 +302,7 @@ impl Net {
             deadline: None,
             refreshed_on_401: std::collections::HashSet::new(),
             calls: Vec::new(),
+            throttle: None,
         }
     }
 
@@ -486,7 +497,7 @@ impl Net {
         let origin = p.url.origin();
         let mut hop = Hop { url: p.url.clone(), method: p.method, body: true, first: true, cred, foreign: false };
         for n in 0..=MAX_REDIRECTS {
-            let r = self.exchange(p, &hop, note)?;
+            let r = self.throttled_exchange(p, &hop, note)?;
             let location = r.headers.iter().find(|(k, _)| k == "location").map(|(_, v)| v.clone());
             let (true, Some(location)) =
                 (matches!(r.status, 301 | 302 | 303 | 307 | 308) && n < MAX_REDIRECTS, location)
@@ -513,6 +524,21 @@ impl Net {
             };
         }
         unreachable!("the loop returns on its last hop")
+    }
+
+    /// One request through the batch's throttle, when there is one: a token before each send,
+    /// and a 429 sent again after the throttle's wait.
+    fn throttled_exchange(&self, p: &Prepared, hop: &Hop, note: &mut dyn FnMut(&str)) -> Result<Response, Error> {
+        let Some(t) = &self.throttle else { return self.exchange(p, hop, note) };
+        for attempt in 0.. {
+            t.acquire(p.connection.as_deref(), hop.url.as_str());
+            let r = self.exchange(p, hop, note)?;
+            match (r.status == 429).then(|| t.after_429(attempt, response::retry_after(&r))).flatten() {
+                Some(wait) => std::thread::sleep(wait),
+                None => return Ok(r),
+            }
+        }
+        unreachable!("the loop returns")
     }
 
     /// One request and its answer.

@@ -3,7 +3,7 @@
 //! that never touch the network pay nothing for it).
 
 use super::http::{refusal, Net};
-pub use super::http::{SandboxTarget, StartSandbox};
+pub use super::http::{SandboxTarget, StartSandbox, Throttle};
 use crate::error::Error;
 use crate::host::{Host, HttpRequest};
 use crate::value::Value;
@@ -33,9 +33,20 @@ impl<'a> NetHost<'a> {
 
     /// `--timeout`: requests still running at the run's deadline end with the limit error.
     pub fn with_deadline(mut self, timeout: Option<std::time::Duration>) -> NetHost<'a> {
+        self.restart_deadline(timeout);
+        self
+    }
+
+    /// `dg batch --timeout`: the deadline counts from now (each record's run).
+    pub fn restart_deadline(&mut self, timeout: Option<std::time::Duration>) {
         if let Some(limit) = timeout {
             self.net.set_deadline(std::time::Instant::now() + limit, limit);
         }
+    }
+
+    /// `dg batch`: every request of this host goes through the batch's throttle.
+    pub fn with_throttle(mut self, throttle: std::sync::Arc<dyn Throttle>) -> NetHost<'a> {
+        self.net.throttle = Some(throttle);
         self
     }
 
