@@ -249,7 +249,7 @@ pub fn run(opts: &Options) -> (String, String, i32) {
     }
     if opts.verbose && !results.is_empty() {
         let mut slow: Vec<&TestResult> = results.iter().collect();
-        slow.sort_by(|a, b| b.time.cmp(&a.time));
+        slow.sort_by_key(|r| std::cmp::Reverse(r.time));
         out.push_str(&format!("{} tests in {}; slowest:\n", results.len(), ms(started.elapsed())));
         for r in slow.iter().take(5) {
             out.push_str(&format!("  {} {}\n", ms(r.time), r.name));
