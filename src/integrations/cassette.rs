@@ -53,8 +53,9 @@ impl Request {
 #[serde(deny_unknown_fields)]
 struct Answer {
     status: u16,
+    /// `name: value`, one a header, in the order they came.
     #[serde(default)]
-    headers: Vec<(String, String)>,
+    headers: Vec<String>,
     /// The answer as text (UTF-8 answers) ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     body: Option<String>,
@@ -88,7 +89,7 @@ impl Cassette {
             let what = e.to_string();
             let what = what.split(" at line ").next().unwrap_or(&what).to_string();
             Error::usage(format!(
-                "{name}:{}:{}: {what} (expected a dg cassette: {{\"dg_cassette\": 1, \"interactions\": [{{\"request\": {{\"method\", \"url\", \"body\"}}, \"response\": {{\"status\", \"headers\", \"body\"}}}}, ...]}})",
+                "{name}:{}:{}: {what} (expected a dg cassette: {{\"dg_cassette\": 1, \"interactions\": [{{\"request\": {{\"method\", \"url\", \"body\"}}, \"response\": {{\"status\", \"headers\": [\"name: value\"], \"body\"}}}}, ...]}})",
                 e.line(),
                 e.column()
             ))
@@ -118,7 +119,7 @@ impl Cassette {
             .iter()
             .map(|(k, v)| {
                 let v = if secret_header(k) { HIDDEN.to_string() } else { scrub_values(v, secrets) };
-                (k.clone(), v)
+                format!("{k}: {v}")
             })
             .collect();
         let (body, body_base64) = match std::str::from_utf8(&r.body) {
@@ -155,7 +156,14 @@ impl Cassette {
                 (None, Some(t)) => t.clone().into_bytes(),
                 (None, None) => Vec::new(),
             };
-            let headers = a.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+            let headers = a
+                .headers
+                .iter()
+                .map(|h| {
+                    let (k, v) = h.split_once(':').unwrap_or((h, ""));
+                    (k.trim().to_ascii_lowercase(), v.trim().to_string())
+                })
+                .collect();
             return Ok(Response { status: a.status, headers, body });
         }
         let shown = request.shown();

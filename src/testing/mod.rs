@@ -238,6 +238,11 @@ pub fn run(opts: &Options) -> (String, String, i32) {
         tests.retain(|p| test_name(p).contains(f.as_str()));
         missing.retain(|p| test_name(p).contains(f.as_str()));
     }
+    if opts.bless {
+        // --bless writes the missing `.out` files too (as the report of a missing one says)
+        tests.append(&mut missing);
+        tests.sort();
+    }
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let started = Instant::now();
     let extras = Extras { record: opts.record, timeout: opts.timeout };
