@@ -112,3 +112,46 @@ fn a_fixture_seeds_that_tests_sandbox_only() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("with.fixture.json:3"), "{}", text(&o));
 }
+
+/// The example project of the README's walkthrough passes as it is (offline: the sandbox, a
+/// fixture and recorded cassettes); one changed expected line fails it with the diff.
+#[test]
+fn the_example_project_passes_and_a_changed_line_fails_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let home = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(["test", "scripts/examples/testing", "--junit"])
+        .arg(home.path().join("report.xml"))
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("DG_HOME", home.path())
+        .env_remove("DG_CONNECTIONS")
+        .output()
+        .expect("run dg");
+    let report = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{report}{}", String::from_utf8_lossy(&o.stderr));
+    let last = report.trim_end().lines().last().unwrap_or_default().to_string();
+    let n: usize = last.strip_suffix(" passed, 0 failed").and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(n >= 5, "{report}");
+    let xml = std::fs::read_to_string(home.path().join("report.xml")).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), n, "{xml}");
+
+    // a copy with one expected line changed
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("scripts/examples/testing");
+    std::fs::create_dir_all(&copy).unwrap();
+    for e in std::fs::read_dir(root.join("scripts/examples/testing")).unwrap().flatten() {
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    let out = copy.join("exchange_rates.out");
+    let changed = std::fs::read_to_string(&out).unwrap().replace("1.0842", "1.0843");
+    std::fs::write(&out, changed).unwrap();
+    let o = dg(&["test", "scripts/examples/testing"], dir.path());
+    let report = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("-rate EUR->USD on 2026-12-07: 1.0843\n+rate EUR->USD on 2026-12-07: 1.0842\n"),
+        "{report}"
+    );
+    assert!(report.trim_end().ends_with(&format!("{} passed, 1 failed", n - 1)), "{report}");
+}

@@ -22,11 +22,12 @@ fn scripts(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Run one script the way the binary would and render everything it printed.
+/// Run one script the way the binary would (with the cassette, fixture and connections file
+/// beside it, as `dg test` runs it) and render everything it printed.
 fn render(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut argv: Vec<std::ffi::OsString> = vec!["dg".into()];
-    argv.extend(deluge::testing::command_line(path, &text));
+    argv.extend(deluge::testing::test_command(path, &text, deluge::testing::Extras::default()));
     if argv.iter().any(|a| a == "--sandbox") {
         return render_process(&argv[1..]);
     }
@@ -37,6 +38,11 @@ fn render(path: &Path) -> String {
 /// starts from the sandbox's seed data whatever the other scripts wrote.
 fn render_process(args: &[std::ffi::OsString]) -> String {
     let state = tempfile::tempdir().expect("temp dir");
+    if let Some(script) = args.last() {
+        if let Err(e) = deluge::testing::seed_beside(Path::new(script), state.path()) {
+            return deluge::testing::rendered("", &e.render(None), e.exit_code());
+        }
+    }
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_dg"))
         .args(args)
         .env("DG_HOME", state.path())
@@ -68,7 +74,8 @@ fn main() {
         .map(|p| {
             let name = p.with_extension("").strip_prefix("scripts").unwrap_or(&p).display().to_string();
             let name = name.trim_start_matches('/').replace('/', "::");
-            Trial::test(name, move || check(p))
+            let skip = deluge::testing::skip_reason(&std::fs::read_to_string(&p).unwrap_or_default()).is_some();
+            Trial::test(name, move || check(p)).with_ignored_flag(skip)
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);

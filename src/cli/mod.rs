@@ -191,6 +191,15 @@ pub struct RunArgs {
     /// The Zoho edition whose API limits the sandbox enforces and --credits reports against
     #[arg(long, value_name = "EDITION", default_value = "professional", value_parser = EDITIONS)]
     edition: String,
+    /// Save every HTTP exchange, credentials scrubbed, in FILE (a cassette `dg test` replays)
+    #[arg(long, value_name = "FILE.cassette.json", conflicts_with_all = ["sandbox", "replay"])]
+    record: Option<PathBuf>,
+    /// Answer every HTTP request from the cassette FILE, offline (what `dg test` does beside a test)
+    #[arg(long, value_name = "FILE.cassette.json", conflicts_with = "sandbox")]
+    replay: Option<PathBuf>,
+    /// Write the run's statement count and Zoho calls as JSON to FILE (for `dg test --verbose`)
+    #[arg(long, value_name = "FILE", hide = true)]
+    stats: Option<PathBuf>,
 }
 
 /// `--edition` values.
@@ -216,9 +225,15 @@ struct TestArgs {
     /// Also write a JUnit XML report (one testcase per test) to FILE, for CI systems
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Print the total time and the slowest tests
+    /// Print the total time, the slowest and the costliest tests (statements, Zoho calls, CRM credits)
     #[arg(long)]
     verbose: bool,
+    /// Run the tests live and rewrite their NAME.cassette.json (kept for tests that made requests)
+    #[arg(long)]
+    record: bool,
+    /// Stop a test after this many seconds and report it failed
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    timeout: f64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -447,6 +462,8 @@ fn test_command(args: TestArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         junit: args.junit,
         verbose: args.verbose,
         colour,
+        record: args.record,
+        timeout: Some(args.timeout),
     };
     let (out, e, code) = crate::testing::run(&opts);
     host.info(out.trim_end());
@@ -648,6 +665,14 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         args.sandbox.then_some(start_sandbox as _),
     )
     .with_deadline(limits.timeout);
+    if let Some(path) = &args.record {
+        net.record_to(path);
+    }
+    if let Some(path) = &args.replay {
+        if let Err(e) = net.replay_from(path) {
+            return flag_fail(e, err);
+        }
+    }
     let mut interp = Interp::new(&mut net, src.clone(), limits);
     for (name, v) in system {
         interp.set_system_value(&name["zoho.".len()..], v);
@@ -685,7 +710,22 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         interp.limit_note();
     }
     interp.flush();
+    let statements = interp.budget.count();
     drop(interp);
+    let saved = net.save_cassette();
+    if let Some(path) = &args.stats {
+        let calls = net.zoho_calls();
+        let crm_credits = calls
+            .iter()
+            .filter(|c| c.path.starts_with("/crm/"))
+            .map(|c| crate::zoho::limits::crm_credits(c.method, &c.path, c.records))
+            .sum();
+        let stats = crate::testing::Stats { statements, zoho_calls: calls.len(), crm_credits };
+        crate::testing::write_stats(path, stats);
+    }
+    if let Err(e) = saved {
+        return flag_fail(e, err);
+    }
     if args.credits {
         let calls = net.zoho_calls();
         let spent: Vec<crate::zoho::limits::Spent> = calls

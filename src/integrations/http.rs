@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 pub const INVOKE_TIMEOUT: Duration = Duration::from_secs(40);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Method {
+pub(super) enum Method {
     Get,
     Post,
     Put,
@@ -37,7 +37,7 @@ impl Method {
             _ => return None,
         })
     }
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
@@ -57,7 +57,7 @@ impl Method {
     }
 }
 
-enum Body {
+pub(super) enum Body {
     None,
     Form(Vec<(String, String)>),
     Raw(String),
@@ -67,11 +67,11 @@ enum Body {
 
 /// One file of a multipart upload: form field, file name, content type (with charset), bytes.
 #[derive(Clone)]
-struct Part {
-    field: String,
-    name: String,
-    content_type: String,
-    bytes: Vec<u8>,
+pub(super) struct Part {
+    pub(super) field: String,
+    pub(super) name: String,
+    pub(super) content_type: String,
+    pub(super) bytes: Vec<u8>,
 }
 
 /// The files of `files: f` or `files: {f1, f2}` as parts (field `file` unless `setParamName`).
@@ -118,9 +118,12 @@ fn parts_of(v: &Value) -> Result<Vec<Part>, Error> {
 pub(super) struct Prepared {
     method: Method,
     pub(super) url: reqwest::Url,
+    /// The URL as the script named it, before a connection's `api_url`, Zoho's `api_domain`
+    /// or the sandbox moved it: what a cassette records and matches.
+    pub(super) named_url: reqwest::Url,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
-    body: Body,
+    pub(super) body: Body,
     pub(super) connection: Option<String>,
     pub(super) detailed: bool,
     pub(super) as_file: bool,
@@ -225,7 +228,8 @@ fn prepare(req: &HttpRequest) -> Result<Prepared, Error> {
         || matches!(get(req, "detailed"), Some(Value::Text(t)) if t.eq_ignore_ascii_case("true"));
     let as_file = get(req, "response-format").is_some_and(|v| v.to_text().eq_ignore_ascii_case("file"));
     let download_cap = response::download_cap(&url);
-    Ok(Prepared { method, url, headers, query, body, connection, detailed, as_file, download_cap })
+    let named_url = url.clone();
+    Ok(Prepared { method, url, named_url, headers, query, body, connection, detailed, as_file, download_cap })
 }
 
 /// One call this run made to a Zoho API (for `--credits`).
@@ -285,6 +289,8 @@ pub struct Net {
     pub calls: Vec<ZohoCall>,
     /// `dg batch`: the batch's rate limit and 429 retries.
     pub throttle: Option<std::sync::Arc<dyn Throttle>>,
+    /// `--record` / `--replay`: every exchange is kept in, or answered from, a cassette.
+    pub cassette: Option<std::sync::Mutex<super::cassette::Cassette>>,
 }
 
 impl Net {
@@ -303,7 +309,13 @@ impl Net {
             refreshed_on_401: std::collections::HashSet::new(),
             calls: Vec::new(),
             throttle: None,
+            cassette: None,
         }
+    }
+
+    /// Answering from a cassette: nothing reaches the network, no token is fetched.
+    pub(super) fn replaying(&self) -> bool {
+        self.cassette.as_ref().is_some_and(|c| c.lock().is_ok_and(|c| c.replaying()))
     }
 
     /// End every request by `at` (the run's `--timeout`), with the limit error.
@@ -386,7 +398,7 @@ impl Net {
         // Zoho: an expired or revoked access token answers 401 INVALID_TOKEN: refresh once
         // (once per connection and run: a fresh token refused again is not the token's age).
         // The sandbox's tokens do not expire.
-        if response.status == 401 && is_invalid_token(&response.body) && self.offline.is_none() {
+        if response.status == 401 && is_invalid_token(&response.body) && self.offline.is_none() && !self.replaying() {
             if let (Some(link), Some(c)) = (&p.connection, &cred) {
                 if c.service.auth == AuthType::OAuth2 && !self.refreshed_on_401.insert(link.clone()) {
                     if self.trace {
@@ -457,20 +469,25 @@ impl Net {
             if self.trace {
                 note(&format!("trace: using connection '{link}' ({})", service.id));
             }
-            let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
-            let registry = self.registry.as_ref().expect("registry");
-            let trace = self.trace;
-            let deadline = self.deadline.map(|(at, _)| at);
-            let limit = self.deadline_error();
-            cred = Some(
-                registry
-                    .credential(link, rt, http, None, deadline, &mut |l| {
-                        if trace {
-                            note(l)
-                        }
-                    })
-                    .map_err(|e| if e.kind() == crate::ErrorKind::Limit { limit } else { e })?,
-            );
+            if self.replaying() {
+                // a stand-in: the cassette answers, so no token is read, refreshed or sent
+                cred = Some(super::cassette::stand_in(service));
+            } else {
+                let (rt, http) = (self.rt.as_ref().expect("runtime"), self.token_http.as_ref().expect("client"));
+                let registry = self.registry.as_ref().expect("registry");
+                let trace = self.trace;
+                let deadline = self.deadline.map(|(at, _)| at);
+                let limit = self.deadline_error();
+                cred = Some(
+                    registry
+                        .credential(link, rt, http, None, deadline, &mut |l| {
+                            if trace {
+                                note(l)
+                            }
+                        })
+                        .map_err(|e| if e.kind() == crate::ErrorKind::Limit { limit } else { e })?,
+                );
+            }
         }
         if let (Some(link), Some(c)) = (&p.connection, &cred) {
             let conn = self.registry.as_ref().expect("registry").connection(link)?;
@@ -563,6 +580,17 @@ impl Net {
             attach(c, p, &mut url, &mut headers, &mut body_form, &mut secret_params)?;
         }
         let method = hop.method;
+        let kept = self.cassette.as_ref().map(|_| super::cassette::request_of(p, hop, &url, &body_form, &headers));
+        if let (Some(c), Some((key, _))) = (&self.cassette, &kept) {
+            let mut c = c.lock().map_err(|_| Error::runtime("the cassette is unusable after a panic"))?;
+            if c.replaying() {
+                let r = c.answer(key)?;
+                if self.trace {
+                    note(&format!("trace: {} {} -> {} from the cassette", method.name(), key.url, r.status));
+                }
+                return Ok(r);
+            }
+        }
         let mut rb = http.request(method.reqwest(), url.clone());
         for (k, v) in &headers {
             rb = rb.header(k.as_str(), v.as_str());
@@ -603,6 +631,11 @@ impl Net {
         let ms = started.elapsed().as_millis();
         let why = match result {
             Ok(r) => {
+                if let (Some(c), Some((key, secrets))) = (&self.cassette, kept) {
+                    if let Ok(mut c) = c.lock() {
+                        c.keep(key, &r, &secrets);
+                    }
+                }
                 if self.trace {
                     let retry = response::retry_after(&r).map(|s| format!(" (Retry-After: {s})")).unwrap_or_default();
                     note(&format!("trace: {} {shown} -> {} in {ms} ms{retry}", method.name(), r.status));
@@ -636,14 +669,14 @@ impl Net {
 const MAX_REDIRECTS: usize = 5;
 
 /// One hop of a request: where it goes, how, and with what.
-struct Hop<'c> {
+pub(super) struct Hop<'c> {
     url: reqwest::Url,
-    method: Method,
+    pub(super) method: Method,
     /// The body is sent (not after a 303).
-    body: bool,
+    pub(super) body: bool,
     /// The script's own URL: its query parameters are added.
-    first: bool,
-    cred: Option<&'c Credential>,
+    pub(super) first: bool,
+    pub(super) cred: Option<&'c Credential>,
     /// A redirect left the request's origin: the script's own credentials stay behind too.
     foreign: bool,
 }
@@ -798,7 +831,7 @@ fn redact_url_text(s: &str) -> String {
     }
 }
 
-fn looks_secret(name: &str, oauth: bool) -> bool {
+pub(super) fn looks_secret(name: &str, oauth: bool) -> bool {
     let n = name.to_ascii_lowercase();
     let always = ["token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "signature", "authtoken"];
     always.iter().any(|s| n.contains(s))

@@ -2,6 +2,7 @@
 //! request pipeline for invokeurl and integration tasks. The only code that uses tokio and
 //! reqwest. What dg knows about Zoho's products lives in `crate::zoho`.
 
+mod cassette;
 pub mod commands;
 pub mod config;
 mod http;

@@ -50,6 +50,30 @@ impl<'a> NetHost<'a> {
         self
     }
 
+    /// `--record FILE`: keep every exchange, scrubbed, for `save_cassette`.
+    pub fn record_to(&mut self, path: &std::path::Path) {
+        self.net.cassette = Some(std::sync::Mutex::new(super::cassette::Cassette::record(path)));
+    }
+
+    /// `--replay FILE`: answer every request from the cassette, offline; a malformed file is
+    /// an error naming its line.
+    pub fn replay_from(&mut self, path: &std::path::Path) -> Result<(), Error> {
+        self.net.cassette = Some(std::sync::Mutex::new(super::cassette::Cassette::replay(path)?));
+        Ok(())
+    }
+
+    /// Write the recording (`--record`); how many exchanges it holds.
+    pub fn save_cassette(&self) -> Result<usize, Error> {
+        match &self.net.cassette {
+            Some(c) => {
+                let c = c.lock().map_err(|_| Error::runtime("the cassette is unusable after a panic"))?;
+                c.save()?;
+                Ok(c.recorded())
+            }
+            None => Ok(0),
+        }
+    }
+
     /// Which connection a task uses: the argument after its signature (by position, from the
     /// task table), else the service's system connection (in the sandbox, a built-in one
     /// holding every scope of the service). A link the sandbox does not find declared is lent

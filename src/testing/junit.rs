@@ -23,10 +23,11 @@ fn escape(s: &str) -> String {
 /// The report: `missing` are scripts without a `.out` (failures too).
 pub fn xml(results: &[TestResult], missing: &[PathBuf]) -> String {
     let failures = results.iter().filter(|r| matches!(r.outcome, Outcome::Failed { .. })).count() + missing.len();
+    let skipped = results.iter().filter(|r| matches!(r.outcome, Outcome::Skipped(_))).count();
     let total: f64 = results.iter().map(|r| r.time.as_secs_f64()).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
-        "<testsuites tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">\n<testsuite name=\"dg test\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"{total:.3}\">\n",
+        "<testsuites tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">\n<testsuite name=\"dg test\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"{total:.3}\">\n",
         results.len() + missing.len(),
         results.len() + missing.len()
     ));
@@ -37,6 +38,10 @@ pub fn xml(results: &[TestResult], missing: &[PathBuf]) -> String {
             Outcome::Failed { plain, .. } => out.push_str(&format!(
                 "  <testcase name=\"{name}\" classname=\"dg\" time=\"{time:.3}\">\n    <failure message=\"output differs from {name}.out\">{}</failure>\n  </testcase>\n",
                 escape(plain)
+            )),
+            Outcome::Skipped(why) => out.push_str(&format!(
+                "  <testcase name=\"{name}\" classname=\"dg\" time=\"0.000\">\n    <skipped message=\"{}\"/>\n  </testcase>\n",
+                escape(why)
             )),
             _ => out.push_str(&format!("  <testcase name=\"{name}\" classname=\"dg\" time=\"{time:.3}\"/>\n")),
         }

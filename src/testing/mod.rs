@@ -1,9 +1,11 @@
 //! `dg test`: finds `NAME.dg` scripts with a `NAME.out` beside them, runs them in parallel
 //! (one per core) in the golden format, and reports ok/FAILED, diffs, a summary and JUnit XML.
 
+pub mod beside;
 pub mod golden;
 mod junit;
 
+pub use beside::{command as test_command, seed as seed_beside, skip_reason, write_stats, Extras, Stats};
 pub use golden::{command_line, diff, rendered};
 
 use std::ffi::OsString;
@@ -21,6 +23,10 @@ pub struct Options {
     pub junit: Option<PathBuf>,
     pub verbose: bool,
     pub colour: bool,
+    /// `--record`: run the tests live and rewrite their cassettes.
+    pub record: bool,
+    /// Seconds each test may run (`--timeout`, default 30).
+    pub timeout: Option<f64>,
 }
 
 /// How one test ended.
@@ -28,6 +34,8 @@ pub struct Options {
 pub enum Outcome {
     Ok,
     Blessed,
+    /// `// dg-skip`: not run; the reason.
+    Skipped(String),
     /// The expected output differs (or the test could not run): plain text, and the same
     /// text with the diff coloured.
     Failed {
@@ -42,6 +50,8 @@ pub struct TestResult {
     pub name: String,
     pub outcome: Outcome,
     pub time: Duration,
+    /// What the run spent, when it was a `run`.
+    pub stats: Option<Stats>,
 }
 
 /// Every `NAME.dg` under `paths` (files are taken as given) that has a `NAME.out` beside it,
@@ -83,20 +93,38 @@ fn test_name(path: &Path) -> String {
     path.with_extension("").display().to_string()
 }
 
-/// Run one script as its header says and render what it printed. Scripts using `--sandbox`
-/// run as their own `dg` process with a fresh state directory, so each starts from the seed
-/// data whatever the other tests wrote; the rest run in this process.
-pub fn render(path: &Path) -> String {
+/// Run one script as its header and the files beside it say, and render what it printed.
+/// Scripts using `--sandbox` run as their own `dg` process with a fresh state directory, so
+/// each starts from the seed data whatever the other tests wrote; the rest run in this process.
+pub fn render(path: &Path, extras: Extras) -> (String, Option<Stats>) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let args = command_line(path, &text);
-    if args.iter().any(|a| a == "--sandbox") {
-        return render_process(&args);
+    let mut args = test_command(path, &text, extras);
+    let stats_file = tempfile::NamedTempFile::new().ok();
+    if let (Some(f), Some(script)) = (&stats_file, args.pop()) {
+        if args.first().is_some_and(|a| a == "run") {
+            args.extend(["--stats".into(), f.path().as_os_str().to_owned()]);
+        }
+        args.push(script);
     }
-    let argv: Vec<OsString> = std::iter::once(OsString::from("dg")).chain(args).collect();
-    let mut host = crate::CaptureHost::default();
-    let mut err = String::new();
-    let code = crate::cli::execute(argv, &mut host, &mut err);
-    rendered(&host.out, &format!("{}{}", host.notes, err), code)
+    let had_cassette = beside::cassette_of(path).is_file();
+    let out = if args.iter().any(|a| a == "--sandbox") {
+        render_process(&args)
+    } else {
+        let argv: Vec<OsString> = std::iter::once(OsString::from("dg")).chain(args).collect();
+        let mut host = crate::CaptureHost::default();
+        let mut err = String::new();
+        let code = crate::cli::execute(argv, &mut host, &mut err);
+        rendered(&host.out, &format!("{}{}", host.notes, err), code)
+    };
+    // `--record` keeps a new cassette only for a test that made requests
+    let cassette = beside::cassette_of(path);
+    if extras.record && !had_cassette && cassette.is_file() {
+        let empty = std::fs::read_to_string(&cassette).is_ok_and(|t| t.contains("\"interactions\": []"));
+        if empty {
+            let _ = std::fs::remove_file(&cassette);
+        }
+    }
+    (out, stats_file.and_then(|f| beside::read_stats(f.path())))
 }
 
 fn render_process(args: &[OsString]) -> String {
@@ -107,11 +135,8 @@ fn render_process(args: &[OsString]) -> String {
         Err(e) => return rendered("", &format!("error: cannot make a state directory: {e}\n"), 1),
     };
     if let Some(script) = args.last() {
-        let fixture = Path::new(script).with_extension("fixture.json");
-        if fixture.is_file() {
-            if let Err(e) = crate::sandbox::seed_fixture(state.path(), &fixture) {
-                return rendered("", &e.render(None), e.exit_code());
-            }
+        if let Err(e) = seed_beside(Path::new(script), state.path()) {
+            return rendered("", &e.render(None), e.exit_code());
         }
     }
     match std::process::Command::new(exe)
@@ -130,15 +155,21 @@ fn render_process(args: &[OsString]) -> String {
 }
 
 /// Run one test: render it, then compare with (or with `bless`, write) its `.out`.
-pub fn run_one(path: &Path, bless: bool) -> TestResult {
+pub fn run_one(path: &Path, bless: bool, extras: Extras) -> TestResult {
     let start = Instant::now();
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if let Some(why) = beside::skip_reason(&text) {
+        return TestResult { name: test_name(path), outcome: Outcome::Skipped(why), time: Duration::ZERO, stats: None };
+    }
     let p = path.to_path_buf();
     // a big stack, as the binary has: some scripts nest deeply on purpose
     let actual = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || render(&p))
+        .spawn(move || render(&p, extras))
         .map_err(|e| e.to_string())
         .and_then(|h| h.join().map_err(|_| "dg panicked while running the test".to_string()));
+    let stats = actual.as_ref().ok().and_then(|(_, s)| *s);
+    let actual = actual.map(|(out, _)| out);
     let expected_path = path.with_extension("out");
     let outcome = match actual {
         Err(e) => failed(format!("{e}\n")),
@@ -154,11 +185,11 @@ pub fn run_one(path: &Path, bless: bool) -> TestResult {
             }
         },
     };
-    TestResult { name: test_name(path), outcome, time: start.elapsed() }
+    TestResult { name: test_name(path), outcome, time: start.elapsed(), stats }
 }
 
 /// Run every test on `workers` threads; results come back in the order of `paths`.
-pub fn run_all(paths: &[PathBuf], bless: bool, workers: usize) -> Vec<TestResult> {
+pub fn run_all(paths: &[PathBuf], bless: bool, extras: Extras, workers: usize) -> Vec<TestResult> {
     let paths: Arc<Vec<PathBuf>> = Arc::new(paths.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
     let results: Arc<Mutex<Vec<Option<TestResult>>>> = Arc::new(Mutex::new(vec![None; paths.len()]));
@@ -168,7 +199,7 @@ pub fn run_all(paths: &[PathBuf], bless: bool, workers: usize) -> Vec<TestResult
             std::thread::spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(p) = paths.get(i) else { break };
-                let r = run_one(p, bless);
+                let r = run_one(p, bless, extras);
                 if let Ok(mut all) = results.lock() {
                     all[i] = Some(r);
                 }
@@ -186,6 +217,7 @@ pub fn run_all(paths: &[PathBuf], bless: bool, workers: usize) -> Vec<TestResult
                 name: test_name(p),
                 outcome: failed("the test runner stopped before this test finished\n".into()),
                 time: Duration::ZERO,
+                stats: None,
             })
         })
         .collect()
@@ -206,12 +238,18 @@ pub fn run(opts: &Options) -> (String, String, i32) {
         tests.retain(|p| test_name(p).contains(f.as_str()));
         missing.retain(|p| test_name(p).contains(f.as_str()));
     }
+    if opts.bless {
+        // --bless writes the missing `.out` files too (as the report of a missing one says)
+        tests.append(&mut missing);
+        tests.sort();
+    }
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let started = Instant::now();
-    let results = run_all(&tests, opts.bless, workers);
+    let extras = Extras { record: opts.record, timeout: opts.timeout };
+    let results = run_all(&tests, opts.bless, extras, workers);
     let mut out = String::new();
     let (red, green, reset) = if opts.colour { ("\x1b[31m", "\x1b[32m", "\x1b[0m") } else { ("", "", "") };
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for r in &results {
         match &r.outcome {
             Outcome::Ok => {
@@ -221,6 +259,11 @@ pub fn run(opts: &Options) -> (String, String, i32) {
             Outcome::Blessed => {
                 passed += 1;
                 out.push_str(&format!("test {} ... {green}blessed{reset} ({})\n", r.name, ms(r.time)));
+            }
+            Outcome::Skipped(why) => {
+                skipped += 1;
+                let why = if why.is_empty() { String::new() } else { format!(": {why}") };
+                out.push_str(&format!("test {} ... skipped{why}\n", r.name));
             }
             Outcome::Failed { .. } => {
                 failed += 1;
@@ -252,10 +295,20 @@ pub fn run(opts: &Options) -> (String, String, i32) {
         slow.sort_by_key(|t| std::cmp::Reverse(t.time));
         out.push_str(&format!("{} tests in {}; slowest:\n", results.len(), ms(started.elapsed())));
         for r in slow.iter().take(5) {
-            out.push_str(&format!("  {} {}\n", ms(r.time), r.name));
+            out.push_str(&format!("  {} {}{}\n", ms(r.time), r.name, spent(r.stats)));
+        }
+        let mut costly: Vec<&TestResult> =
+            results.iter().filter(|r| r.stats.is_some_and(|s| s.zoho_calls > 0)).collect();
+        costly.sort_by_key(|t| std::cmp::Reverse(t.stats.map(|s| (s.crm_credits, s.zoho_calls))));
+        if !costly.is_empty() {
+            out.push_str("costliest (Zoho API calls, CRM credits):\n");
+            for r in costly.iter().take(5) {
+                out.push_str(&format!("  {}{}\n", r.name, spent(r.stats)));
+            }
         }
     }
-    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    let skipped = if skipped > 0 { format!(", {skipped} skipped") } else { String::new() };
+    out.push_str(&format!("{passed} passed, {failed} failed{skipped}\n"));
     let mut err = String::new();
     if let Some(path) = &opts.junit {
         if let Err(e) = std::fs::write(path, junit::xml(&results, &missing)) {
@@ -264,6 +317,17 @@ pub fn run(opts: &Options) -> (String, String, i32) {
     }
     let code = if failed > 0 || !err.is_empty() { 1 } else { 0 };
     (out, err, code)
+}
+
+/// A test's statements, Zoho calls and CRM credits, for `--verbose`.
+fn spent(stats: Option<Stats>) -> String {
+    let Some(s) = stats else { return String::new() };
+    let mut out = format!(" ({} statements", s.statements);
+    if s.zoho_calls > 0 {
+        out.push_str(&format!(", {} Zoho calls, {} CRM credits", s.zoho_calls, s.crm_credits));
+    }
+    out.push(')');
+    out
 }
 
 fn failed(text: String) -> Outcome {
