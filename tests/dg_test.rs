@@ -1,5 +1,6 @@
 //! `dg test` end to end (the real binary): discovery, ok/FAILED, the diff, the summary line,
-//! exit codes, --filter, --bless, --junit, a missing `.out`, and sandbox tests isolated.
+//! exit codes, --filter, --bless, --junit, a missing `.out`, sandbox tests isolated, and
+//! line coverage (--coverage, --coverage-out).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -154,4 +155,70 @@ fn the_example_project_passes_and_a_changed_line_fails_it() {
         "{report}"
     );
     assert!(report.trim_end().ends_with(&format!("{} passed, 1 failed", n - 1)), "{report}");
+}
+
+/// `tests/dgtest/coverage` copied into a fresh directory.
+fn coverage_fixtures() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dgtest/coverage");
+    std::fs::create_dir_all(dir.path().join("coverage")).unwrap();
+    for e in std::fs::read_dir(src).unwrap().flatten() {
+        std::fs::copy(e.path(), dir.path().join("coverage").join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn coverage_names_the_lines_of_the_branch_never_taken() {
+    let dir = coverage_fixtures();
+    let o = dg(&["test", "coverage", "--coverage"], dir.path());
+    let out = text(&o);
+    // the script that does not parse is a failed test with no coverage, not a panic
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("test coverage/broken ... FAILED"), "{out}");
+    let row = |name: &str| out.lines().find(|l| l.trim_start().starts_with(name)).unwrap_or("").to_string();
+    // branch.dg: the `if` body (lines 5-6) and the inner `if` body (16) never ran
+    let branch = row("coverage/branch.dg");
+    let words: Vec<&str> = branch.split_whitespace().collect();
+    assert_eq!(words, ["coverage/branch.dg", "6/9", "66.7%", "not", "run:", "5-6,", "16"], "{out}");
+    // a function never called counts as lines never run
+    assert!(row("coverage/helper.dg").ends_with("2/3  66.7%  not run: 12"), "{out}");
+    assert!(row("coverage/broken.dg").ends_with("no coverage: does not parse (line 2)"), "{out}");
+    // a sandbox test runs as its own process and still reports its lines
+    assert!(row("coverage/sandboxed.dg").ends_with("2/3  66.7%  not run: 5"), "{out}");
+    assert!(row("total").contains("10/15"), "{out}");
+    assert!(out.trim_end().ends_with("3 passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn coverage_out_writes_an_lcov_tracefile() {
+    let dir = coverage_fixtures();
+    let o = dg(&["test", "coverage", "--filter", "branch", "--coverage-out", "lcov.info"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // without --coverage the report is not printed
+    assert!(!text(&o).contains("coverage ("), "{}", text(&o));
+    let lcov = std::fs::read_to_string(dir.path().join("lcov.info")).unwrap();
+    let script = dir.path().canonicalize().unwrap().join("coverage/branch.dg");
+    let want = format!(
+        "TN:\nSF:{}\nDA:2,1\nDA:3,1\nDA:5,0\nDA:6,0\nDA:10,1\nDA:12,1\nDA:14,2\nDA:16,0\nDA:19,1\n\
+         LF:9\nLH:6\nend_of_record\n",
+        script.display()
+    );
+    assert_eq!(lcov, want);
+}
+
+#[test]
+fn dg_run_coverage_prints_on_stderr_and_writes_lcov() {
+    let dir = coverage_fixtures();
+    let o = dg(
+        &["run", "coverage/branch.dg", "--arg", "amount=500", "--coverage", "--coverage-out", "run.info"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    // stdout is only what the script printed
+    assert_eq!(text(&o), "big order\n490\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("coverage/branch.dg  7/9  77.8%  not run: 10, 16"), "{err}");
+    let lcov = std::fs::read_to_string(dir.path().join("run.info")).unwrap();
+    assert!(lcov.contains("DA:5,1\nDA:6,1\n") && lcov.contains("DA:10,0\n") && lcov.contains("LH:7\n"), "{lcov}");
 }

@@ -200,6 +200,12 @@ pub struct RunArgs {
     /// Write the run's statement count and Zoho calls as JSON to FILE (for `dg test --verbose`)
     #[arg(long, value_name = "FILE", hide = true)]
     stats: Option<PathBuf>,
+    /// After the run, print on stderr the script's line coverage: lines run, and those never run
+    #[arg(long)]
+    coverage: bool,
+    /// Write the run's line coverage to FILE in lcov format (lcov.info)
+    #[arg(long = "coverage-out", value_name = "FILE")]
+    coverage_out: Option<PathBuf>,
 }
 
 /// `--edition` values.
@@ -234,6 +240,12 @@ struct TestArgs {
     /// Stop a test after this many seconds and report it failed
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     timeout: f64,
+    /// Print each script's line coverage: lines run, and those never run
+    #[arg(long)]
+    coverage: bool,
+    /// Write the line coverage of all tests to FILE in lcov format (lcov.info)
+    #[arg(long = "coverage-out", value_name = "FILE")]
+    coverage_out: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -464,6 +476,8 @@ fn test_command(args: TestArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         colour,
         record: args.record,
         timeout: Some(args.timeout),
+        coverage: args.coverage,
+        coverage_out: args.coverage_out,
     };
     let (out, e, code) = crate::testing::run(&opts);
     host.info(out.trim_end());
@@ -679,6 +693,10 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     }
     interp.define(&script);
     interp.exit_after_run();
+    let counting = args.coverage || args.coverage_out.is_some();
+    if counting {
+        interp.count_lines();
+    }
     let result = if script.functions.is_empty() {
         if args.function.is_some() {
             Err(Error::usage("--function needs a file that defines functions"))
@@ -711,6 +729,7 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
     }
     interp.flush();
     let statements = interp.budget.count();
+    let hits = interp.line_hits().map(<[u64]>::to_vec);
     drop(interp);
     let saved = net.save_cassette();
     if let Some(path) = &args.stats {
@@ -723,6 +742,10 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         let stats = crate::testing::Stats { statements, zoho_calls: calls.len(), crm_credits };
         crate::testing::write_stats(path, stats);
     }
+    let coverage_failed = match hits {
+        Some(hits) => coverage(args, &src, &script, &hits, &mut net, err),
+        None => false,
+    };
     if let Err(e) = saved {
         return flag_fail(e, err);
     }
@@ -736,9 +759,41 @@ fn run(args: &RunArgs, host: &mut dyn Host, err: &mut String) -> i32 {
         net.note(text.trim_end());
     }
     match result {
+        Ok(()) if coverage_failed => 1,
         Ok(()) => 0,
         Err(e) => fail(e, err),
     }
+}
+
+/// `--coverage` prints the run's line coverage on stderr, `--coverage-out FILE` writes it as
+/// `lcov.info` (with the script's absolute path); false when the file cannot be written.
+fn coverage(
+    args: &RunArgs,
+    src: &SourceFile,
+    script: &syntax::ast::Script,
+    hits: &[u64],
+    host: &mut dyn Host,
+    err: &mut String,
+) -> bool {
+    use crate::testing::coverage::{FileCoverage, Report};
+    let name = src.name();
+    let path = if args.file.as_os_str() == "-" {
+        name.to_string()
+    } else {
+        std::path::absolute(&args.file).unwrap_or_else(|_| args.file.clone()).display().to_string()
+    };
+    let mut report = Report::default();
+    report.add(FileCoverage::from_run(&path, src, script, hits));
+    if args.coverage {
+        host.note(report.text(|_| name.to_string()).trim_end());
+    }
+    if let Some(out) = &args.coverage_out {
+        if let Err(e) = std::fs::write(out, report.lcov()) {
+            err.push_str(&format!("error: cannot write {}: {e}\n", out.display()));
+            return true;
+        }
+    }
+    false
 }
 
 fn batch(args: BatchArgs, host: &mut dyn Host, err: &mut String) -> i32 {

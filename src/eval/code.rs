@@ -4,6 +4,7 @@
 use super::{Flow, Frame, Interp};
 use crate::error::Result;
 use crate::syntax::ast::{Span, Stmt};
+use crate::syntax::SourceFile;
 use crate::value::Value;
 use std::collections::HashMap;
 
@@ -55,11 +56,24 @@ impl Block {
 /// Compiles bodies; function names resolve against the script's functions at compile time.
 pub(crate) struct Compiler<'a> {
     pub fn_index: &'a HashMap<String, usize>,
+    /// Set when line coverage is counted: the source that gives each statement its line.
+    pub coverage: Option<&'a SourceFile>,
 }
 
 impl Compiler<'_> {
     pub(crate) fn block(&self, stmts: &[Stmt]) -> Block {
-        Block { stmts: stmts.iter().map(|s| (self.stmt(s), s.span)).collect() }
+        Block { stmts: stmts.iter().map(|s| (self.counted(self.stmt(s), s.span), s.span)).collect() }
+    }
+
+    /// With coverage on, a statement that first counts a hit on its line; else the statement
+    /// itself (no cost at run time when coverage is off).
+    fn counted(&self, code: SFn, span: Span) -> SFn {
+        let Some(src) = self.coverage else { return code };
+        let line = src.line_of(span.start as usize);
+        sfn(move |cx, f| {
+            cx.hit_line(line);
+            code(cx, f)
+        })
     }
 
     /// The index of a script function named `name` (with or without its namespace).

@@ -74,6 +74,8 @@ pub struct Interp<'h> {
     system: Vec<(String, Value)>,
     /// The process ends after this run: the script's variables are not freed one by one.
     exit_after_run: bool,
+    /// Line coverage, when counted: statements run per 1-based line of the source.
+    line_hits: Option<Vec<u64>>,
 }
 
 impl<'h> Interp<'h> {
@@ -92,6 +94,27 @@ impl<'h> Interp<'h> {
             spare_frames: Vec::new(),
             system: Vec::new(),
             exit_after_run: false,
+            line_hits: None,
+        }
+    }
+
+    /// Count, per line of the source, the statements that begin there as they run (line
+    /// coverage). Call before running anything: code compiled earlier is not counted.
+    pub fn count_lines(&mut self) {
+        self.line_hits.get_or_insert_with(Vec::new);
+    }
+
+    /// Statements run per line (index = 1-based line), when `count_lines` was called.
+    pub fn line_hits(&self) -> Option<&[u64]> {
+        self.line_hits.as_deref()
+    }
+
+    fn hit_line(&mut self, line: usize) {
+        if let Some(hits) = &mut self.line_hits {
+            if hits.len() <= line {
+                hits.resize(line + 1, 0);
+            }
+            hits[line] += 1;
         }
     }
 
@@ -202,7 +225,8 @@ impl<'h> Interp<'h> {
     }
 
     fn compiler(&self) -> Compiler<'_> {
-        Compiler { fn_index: &self.fn_index }
+        let coverage = self.line_hits.is_some().then_some(&*self.source);
+        Compiler { fn_index: &self.fn_index, coverage }
     }
 
     fn line_of(&self, span: Span) -> i64 {

@@ -447,9 +447,9 @@ mod tests {
         assert!(String::from_utf8_lossy(&first.body).contains("\"n\":1"));
         let second = r.answer(&req("http://x/a")).unwrap();
         assert_eq!(second.body, br#"{"n":2}"#);
-        let third = r.answer(&req("http://x/a")).unwrap_err();
+        let Err(third) = r.answer(&req("http://x/a")) else { panic!("a third answer") };
         assert!(third.message().contains("recorded this request 2 time(s)"), "{}", third.message());
-        let miss = r.answer(&req("http://x/b")).unwrap_err();
+        let Err(miss) = r.answer(&req("http://x/b")) else { panic!("an answer for /b") };
         assert_eq!(miss.kind(), crate::ErrorKind::Limit);
         assert!(miss.message().contains("GET http://x/b: not in the cassette"), "{}", miss.message());
         assert!(miss.message().contains("nearest recorded request is GET http://x/a"), "{}", miss.message());

@@ -1,7 +1,9 @@
 //! `dg test`: finds `NAME.dg` scripts with a `NAME.out` beside them, runs them in parallel
-//! (one per core) in the golden format, and reports ok/FAILED, diffs, a summary and JUnit XML.
+//! (one per core) in the golden format, and reports ok/FAILED, diffs, a summary, JUnit XML
+//! and line coverage.
 
 pub mod beside;
+pub mod coverage;
 pub mod golden;
 mod junit;
 
@@ -27,6 +29,10 @@ pub struct Options {
     pub record: bool,
     /// Seconds each test may run (`--timeout`, default 30).
     pub timeout: Option<f64>,
+    /// `--coverage`: print line coverage per script
+    pub coverage: bool,
+    /// `--coverage-out FILE`: write line coverage as `lcov.info`
+    pub coverage_out: Option<PathBuf>,
 }
 
 /// How one test ended.
@@ -52,6 +58,8 @@ pub struct TestResult {
     pub time: Duration,
     /// What the run spent, when it was a `run`.
     pub stats: Option<Stats>,
+    /// The lines the test's script ran, when coverage was asked for and the test is a `run`.
+    pub coverage: Option<Result<Vec<coverage::FileCoverage>, String>>,
 }
 
 /// Every `NAME.dg` under `paths` (files are taken as given) that has a `NAME.out` beside it,
@@ -97,12 +105,21 @@ fn test_name(path: &Path) -> String {
 /// Scripts using `--sandbox` run as their own `dg` process with a fresh state directory, so
 /// each starts from the seed data whatever the other tests wrote; the rest run in this process.
 pub fn render(path: &Path, extras: Extras) -> (String, Option<Stats>) {
+    render_counting(path, extras, None)
+}
+
+/// `render`, and when the test is a `dg run` and `lcov` is given, its line coverage is
+/// written there (`--coverage-out`).
+fn render_counting(path: &Path, extras: Extras, lcov: Option<&Path>) -> (String, Option<Stats>) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut args = test_command(path, &text, extras);
     let stats_file = tempfile::NamedTempFile::new().ok();
     if let (Some(f), Some(script)) = (&stats_file, args.pop()) {
         if args.first().is_some_and(|a| a == "run") {
             args.extend(["--stats".into(), f.path().as_os_str().to_owned()]);
+            if let Some(file) = lcov {
+                args.extend(["--coverage-out".into(), file.as_os_str().to_owned()]);
+            }
         }
         args.push(script);
     }
@@ -155,17 +172,26 @@ fn render_process(args: &[OsString]) -> String {
 }
 
 /// Run one test: render it, then compare with (or with `bless`, write) its `.out`.
-pub fn run_one(path: &Path, bless: bool, extras: Extras) -> TestResult {
+/// With `coverage`, count the lines it ran.
+pub fn run_one(path: &Path, bless: bool, extras: Extras, coverage: bool) -> TestResult {
     let start = Instant::now();
     let text = std::fs::read_to_string(path).unwrap_or_default();
     if let Some(why) = beside::skip_reason(&text) {
-        return TestResult { name: test_name(path), outcome: Outcome::Skipped(why), time: Duration::ZERO, stats: None };
+        return TestResult {
+            name: test_name(path),
+            outcome: Outcome::Skipped(why),
+            time: Duration::ZERO,
+            stats: None,
+            coverage: None,
+        };
     }
     let p = path.to_path_buf();
+    let lcov = if coverage { tempfile::NamedTempFile::new().ok() } else { None };
+    let lcov_path = lcov.as_ref().map(|f| f.path().to_path_buf());
     // a big stack, as the binary has: some scripts nest deeply on purpose
     let actual = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || render(&p, extras))
+        .spawn(move || render_counting(&p, extras, lcov_path.as_deref()))
         .map_err(|e| e.to_string())
         .and_then(|h| h.join().map_err(|_| "dg panicked while running the test".to_string()));
     let stats = actual.as_ref().ok().and_then(|(_, s)| *s);
@@ -185,11 +211,35 @@ pub fn run_one(path: &Path, bless: bool, extras: Extras) -> TestResult {
             }
         },
     };
-    TestResult { name: test_name(path), outcome, time: start.elapsed(), stats }
+    let coverage = coverage.then(|| counted_lines(path, lcov.as_ref().map(|f| f.path()))).flatten();
+    TestResult { name: test_name(path), outcome, time: start.elapsed(), stats, coverage }
+}
+/// What a test's run wrote to its coverage file; `None` for tests that are not `dg run`.
+fn counted_lines(path: &Path, lcov: Option<&Path>) -> Option<Result<Vec<coverage::FileCoverage>, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if command_line(path, &text).first().is_none_or(|a| a != "run") {
+        return None;
+    }
+    let Some(lcov) = lcov else { return Some(Err("no coverage: cannot make a temporary file".into())) };
+    let files = std::fs::read_to_string(lcov).map_err(|e| e.to_string()).and_then(|t| coverage::parse_lcov(&t));
+    Some(match files {
+        Ok(files) if !files.is_empty() => Ok(files),
+        Ok(_) => {
+            let src = crate::syntax::SourceFile::new(path.display().to_string(), text);
+            Err(match crate::syntax::parse(&src) {
+                Err(e) => format!(
+                    "no coverage: does not parse (line {})",
+                    e.span().map_or(0, |s| src.line_of(s.start as usize))
+                ),
+                Ok(_) => "no coverage: the script did not run".into(),
+            })
+        }
+        Err(e) => Err(format!("no coverage: {e}")),
+    })
 }
 
 /// Run every test on `workers` threads; results come back in the order of `paths`.
-pub fn run_all(paths: &[PathBuf], bless: bool, extras: Extras, workers: usize) -> Vec<TestResult> {
+pub fn run_all(paths: &[PathBuf], bless: bool, extras: Extras, coverage: bool, workers: usize) -> Vec<TestResult> {
     let paths: Arc<Vec<PathBuf>> = Arc::new(paths.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
     let results: Arc<Mutex<Vec<Option<TestResult>>>> = Arc::new(Mutex::new(vec![None; paths.len()]));
@@ -199,7 +249,7 @@ pub fn run_all(paths: &[PathBuf], bless: bool, extras: Extras, workers: usize) -
             std::thread::spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(p) = paths.get(i) else { break };
-                let r = run_one(p, bless, extras);
+                let r = run_one(p, bless, extras, coverage);
                 if let Ok(mut all) = results.lock() {
                     all[i] = Some(r);
                 }
@@ -218,6 +268,7 @@ pub fn run_all(paths: &[PathBuf], bless: bool, extras: Extras, workers: usize) -
                 outcome: failed("the test runner stopped before this test finished\n".into()),
                 time: Duration::ZERO,
                 stats: None,
+                coverage: None,
             })
         })
         .collect()
@@ -246,7 +297,8 @@ pub fn run(opts: &Options) -> (String, String, i32) {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let started = Instant::now();
     let extras = Extras { record: opts.record, timeout: opts.timeout };
-    let results = run_all(&tests, opts.bless, extras, workers);
+    let counting = opts.coverage || opts.coverage_out.is_some();
+    let results = run_all(&tests, opts.bless, extras, counting, workers);
     let mut out = String::new();
     let (red, green, reset) = if opts.colour { ("\x1b[31m", "\x1b[32m", "\x1b[0m") } else { ("", "", "") };
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -308,8 +360,23 @@ pub fn run(opts: &Options) -> (String, String, i32) {
         }
     }
     let skipped = if skipped > 0 { format!(", {skipped} skipped") } else { String::new() };
-    out.push_str(&format!("{passed} passed, {failed} failed{skipped}\n"));
     let mut err = String::new();
+    if counting {
+        let report = coverage_report(&results, &tests);
+        if opts.coverage {
+            if !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            out.push_str(&report.text(shown));
+            out.push('\n');
+        }
+        if let Some(path) = &opts.coverage_out {
+            if let Err(e) = std::fs::write(path, report.lcov()) {
+                err.push_str(&format!("error: cannot write {}: {e}\n", path.display()));
+            }
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed{skipped}\n"));
     if let Some(path) = &opts.junit {
         if let Err(e) = std::fs::write(path, junit::xml(&results, &missing)) {
             err.push_str(&format!("error: cannot write {}: {e}\n", path.display()));
@@ -332,4 +399,27 @@ fn spent(stats: Option<Stats>) -> String {
 
 fn failed(text: String) -> Outcome {
     Outcome::Failed { plain: text.clone(), coloured: text }
+}
+
+/// The coverage of every test's script, keyed by absolute path.
+fn coverage_report(results: &[TestResult], paths: &[PathBuf]) -> coverage::Report {
+    let mut report = coverage::Report::default();
+    for (r, p) in results.iter().zip(paths) {
+        match &r.coverage {
+            Some(Ok(files)) => files.iter().for_each(|f| report.add(f.clone())),
+            Some(Err(why)) => report.unmeasured(&absolute(p), why),
+            None => {}
+        }
+    }
+    report
+}
+
+fn absolute(p: &Path) -> String {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
+
+/// A path as the report shows it: relative to the current directory when inside it.
+fn shown(path: &str) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Path::new(path).strip_prefix(&cwd).map(|p| p.display().to_string()).unwrap_or_else(|_| path.to_string())
 }
